@@ -1,0 +1,92 @@
+"""Who is calling: a Keystone token validated (and cached for a short time), or noauth."""
+
+import threading
+import time
+from dataclasses import dataclass, field
+
+from keystoneauth1 import exceptions as ks_exc
+from keystoneauth1 import session as ks_session
+from keystoneauth1.identity import v3
+
+from georedflow.exceptions import ServiceUnavailable, Unauthenticated
+
+
+@dataclass(frozen=True)
+class Caller:
+    user_id: str | None
+    project_id: str | None
+    roles: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def is_admin(self) -> bool:
+        return "admin" in self.roles
+
+
+# Without authentication (loopback only) the caller may do everything.
+NOAUTH = Caller(user_id=None, project_id=None, roles=frozenset({"admin", "member", "reader"}))
+
+
+@dataclass(frozen=True)
+class KeystoneSettings:
+    auth_url: str
+    username: str
+    password: str
+    project_name: str = "service"
+    user_domain_name: str = "Default"
+    project_domain_name: str = "Default"
+    token_cache_seconds: float = 60.0
+
+
+class KeystoneTokens:
+    """Validates tokens against Keystone with the service user's own token."""
+
+    def __init__(self, settings: KeystoneSettings) -> None:
+        self.auth_url = settings.auth_url.rstrip("/")
+        self._cache_seconds = settings.token_cache_seconds
+        self._session = ks_session.Session(
+            auth=v3.Password(
+                auth_url=self.auth_url,
+                username=settings.username,
+                password=settings.password,
+                project_name=settings.project_name,
+                user_domain_name=settings.user_domain_name,
+                project_domain_name=settings.project_domain_name,
+            )
+        )
+        self._cache: dict[str, tuple[float, Caller]] = {}
+        self._lock = threading.Lock()
+
+    def caller(self, token: str | None) -> Caller:
+        if not token:
+            raise Unauthenticated("this request needs an X-Auth-Token header")
+        now = time.monotonic()
+        with self._lock:
+            cached = self._cache.get(token)
+        if cached is not None and cached[0] > now:
+            return cached[1]
+        caller, expires_in = self._validate(token)
+        with self._lock:
+            self._cache[token] = (now + min(self._cache_seconds, expires_in), caller)
+        return caller
+
+    def _validate(self, token: str) -> tuple[Caller, float]:
+        try:
+            response = self._session.get(
+                f"{self.auth_url}/auth/tokens",
+                headers={"X-Subject-Token": token},
+                raise_exc=False,
+            )
+        except ks_exc.ClientException as error:
+            raise ServiceUnavailable(f"Keystone does not answer: {error}") from None
+        if response.status_code in (401, 403, 404):
+            raise Unauthenticated("the token is invalid, expired or revoked")
+        if response.status_code != 200:
+            raise ServiceUnavailable(f"Keystone answered {response.status_code}")
+        body = response.json()["token"]
+        expires = time.mktime(time.strptime(body["expires_at"][:19], "%Y-%m-%dT%H:%M:%S"))
+        caller = Caller(
+            user_id=body["user"]["id"],
+            project_id=(body.get("project") or {}).get("id"),
+            roles=frozenset(role["name"] for role in body.get("roles", [])),
+        )
+        return caller, max(0.0, expires - time.timezone - time.time())

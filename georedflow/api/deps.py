@@ -1,0 +1,34 @@
+"""Dependencies of the routes, as Annotated aliases; the objects live on app.state."""
+
+from typing import Annotated
+
+from fastapi import Depends, Header, Request
+
+from georedflow.api.auth import NOAUTH, Caller
+from georedflow.services.connections import ConnectionService
+from georedflow.services.sites import SiteService
+from georedflow.storage.connections import ConnectionRepository
+from georedflow.storage.jobs import JobRepository
+from georedflow.storage.sites import SiteRepository
+
+
+def _state(name: str):  # type: ignore[no-untyped-def]
+    def get(request: Request):  # type: ignore[no-untyped-def]
+        return getattr(request.app.state, name)
+
+    return get
+
+
+Sites = Annotated[SiteRepository, Depends(_state("sites"))]
+Connections = Annotated[ConnectionRepository, Depends(_state("connections"))]
+Jobs = Annotated[JobRepository, Depends(_state("jobs"))]
+SiteActions = Annotated[SiteService, Depends(_state("site_service"))]
+ConnectionActions = Annotated[ConnectionService, Depends(_state("connection_service"))]
+
+
+def _caller(request: Request, x_auth_token: Annotated[str | None, Header()] = None) -> Caller:
+    tokens = request.app.state.tokens
+    return NOAUTH if tokens is None else tokens.caller(x_auth_token)
+
+
+CallerDep = Annotated[Caller, Depends(_caller)]

@@ -1,0 +1,197 @@
+"""Request and response bodies of the v1 API (Pydantic), separate from the storage models."""
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+from georedflow.technologies import Technology
+
+Name = Annotated[
+    str, StringConstraints(min_length=1, max_length=255, pattern=r"^[^\x00-\x1f\x7f]+$")
+]
+Text = Annotated[str, StringConstraints(max_length=1024, pattern=r"^[^\x00-\x08\x0b-\x1f\x7f]*$")]
+Mode = Literal["hot", "warm", "cold"]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class SiteCreate(Strict):
+    name: Name
+    cloud: Name = Field(description="Entry of clouds.yaml with the site's credentials.")
+    region: Name | None = None
+    cell: Name | None = Field(None, description="Nova cell, for cell-scope connections.")
+    external_network: Name | None = Field(None, description="Name or id; ipsec needs it.")
+    physical_networks: dict[Literal["dci", "cell"], Name] = Field(
+        default_factory=dict,
+        description="Which physnet carries stretched VLANs (dci) and which one the cell uses.",
+    )
+    description: Text = ""
+
+
+class SiteUpdate(Strict):
+    name: Name | None = None
+    external_network: Name | None = None
+    physical_networks: dict[Literal["dci", "cell"], Name] | None = None
+    description: Text | None = None
+
+
+class SiteOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: str
+    name: str
+    cloud: str
+    region: str | None
+    cell: str | None
+    external_network: str | None
+    physical_networks: dict[str, str]
+    description: str
+    capabilities: list[str]
+    status: str
+    status_reason: str | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class EndpointIn(Strict):
+    site: Name
+    cidr: Annotated[str, StringConstraints(max_length=64)] | None = None
+    cell: Name | None = None
+
+
+class ConnectionOptions(Strict):
+    segmentation_id: Annotated[int, Field(ge=1, le=16777215)] | None = None
+    mtu: Annotated[int, Field(ge=68, le=9216)] | None = None
+    route_targets: (
+        Annotated[
+            list[Annotated[str, StringConstraints(pattern=r"^\d{1,10}:\d{1,10}$")]],
+            Field(min_length=1, max_length=16),
+        ]
+        | None
+    ) = None
+
+
+class ConnectionCreate(Strict):
+    name: Name
+    mode: Mode
+    technology: Technology
+    local: EndpointIn
+    remote: EndpointIn
+    options: ConnectionOptions = Field(default_factory=ConnectionOptions)
+
+
+class ResourceRef(BaseModel):
+    type: str
+    id: str
+
+
+class EndpointOut(BaseModel):
+    site: str
+    cell: str | None
+    cidr: str | None
+    network_id: str | None
+    subnet_id: str | None
+    router_id: str | None
+    resources: list[ResourceRef]
+
+
+class ConnectionOut(BaseModel):
+    id: str
+    name: str
+    mode: Mode
+    technology: Technology
+    scope: Literal["cell", "region", "cloud"]
+    state: str
+    local: EndpointOut
+    remote: EndpointOut
+    parameters: dict[str, Any]
+    job_id: str | None
+    error: str | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class TaskOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    name: str
+    state: str
+    site: str | None
+    worker: str | None
+    started_at: datetime | None
+    finished_at: datetime | None
+    error: str | None
+
+
+class JobError(BaseModel):
+    message: str
+    task: str | None = None
+    rolled_back: bool = False
+
+
+class JobOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: str
+    kind: str
+    connection_id: str | None
+    site_id: str | None
+    state: Literal["QUEUED", "RUNNING", "SUCCEEDED", "FAILED"]
+    progress: float
+    tasks: list[TaskOut]
+    attempts: int
+    workers: list[str]
+    error: JobError | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class ConnectionAccepted(BaseModel):
+    connection: ConnectionOut
+    job: JobOut
+
+
+class ConnectionList(BaseModel):
+    connections: list[ConnectionOut]
+
+
+class JobList(BaseModel):
+    jobs: list[JobOut]
+
+
+class SiteList(BaseModel):
+    sites: list[SiteOut]
+
+
+class Problem(BaseModel):
+    """An error, as RFC 9457 problem details."""
+
+    type: str = "about:blank"
+    title: str
+    status: int
+    detail: str
+    errors: list[dict[str, Any]] | None = None
+
+
+PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
+    status: {
+        "description": description,
+        "content": {"application/problem+json": {"schema": Problem.model_json_schema()}},
+    }
+    for status, description in {
+        400: "Malformed request (e.g. a body that is not JSON)",
+        401: "No valid token",
+        403: "The caller's roles do not allow this",
+        404: "No such resource (or not visible to the caller)",
+        405: "Method not allowed",
+        409: "Conflicts with the current state",
+        413: "Request body too large",
+        422: "Invalid request; nothing was changed",
+        500: "Internal error",
+        502: "A cloud refused or failed a call",
+        503: "A dependency does not answer",
+    }.items()
+}

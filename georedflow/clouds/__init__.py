@@ -1,0 +1,1 @@
+"""The one path to the clouds: a small driver interface and its openstacksdk implementation."""

@@ -1,0 +1,66 @@
+"""The driver interface tasks use to reach one site's Neutron.
+
+Small on purpose: generic create/find/get/list/delete over the kinds in
+``kinds.Kind``, plus the few calls that are not plain resources (router
+interfaces, BGPVPN associations, waiting for a status). Every method returns
+plain dicts with Neutron's own attribute names and raises only
+``georedflow.exceptions.CloudError`` subclasses.
+"""
+
+from typing import Any, Protocol
+
+from georedflow.clouds.kinds import Kind
+
+Resource = dict[str, Any]
+
+
+class SiteDriver(Protocol):
+    site: str
+
+    def extensions(self) -> list[str]:
+        """Aliases of the Neutron extensions the site offers (also proves auth works)."""
+        ...
+
+    def create(self, kind: Kind, attrs: dict[str, Any]) -> Resource: ...
+
+    def find(self, kind: Kind, name: str) -> Resource | None:
+        """The resource of ``kind`` called ``name``, or None."""
+        ...
+
+    def get(self, kind: Kind, resource_id: str) -> Resource | None: ...
+
+    def set_tags(self, kind: Kind, resource_id: str, tags: list[str]) -> Resource:
+        """Replace the resource's tags; returns the resource as it is now."""
+        ...
+
+    def query(self, kind: Kind, **filters: Any) -> list[Resource]: ...
+
+    def delete(self, kind: Kind, resource_id: str) -> bool:
+        """Delete; False when it was already gone."""
+        ...
+
+    def add_router_interface(self, router_id: str, subnet_id: str) -> None:
+        """Attach ``subnet_id`` to the router; nothing happens when it already is."""
+        ...
+
+    def remove_router_interface(self, router_id: str, subnet_id: str) -> bool:
+        """Detach; False when it was not attached (or the router is gone)."""
+        ...
+
+    def router_interface_subnets(self, router_id: str) -> list[str]: ...
+
+    def associate_network(self, bgpvpn_id: str, network_id: str) -> Resource:
+        """Associate the network with the BGPVPN, or return the association that exists."""
+        ...
+
+    def network_associations(self, bgpvpn_id: str) -> list[Resource]: ...
+
+    def disassociate_network(self, bgpvpn_id: str, network_id: str) -> bool:
+        """Remove the network's association; False when there was none."""
+        ...
+
+    def wait_for_status(
+        self, kind: Kind, resource_id: str, status: str, *, timeout: float
+    ) -> Resource:
+        """Poll until the resource reaches ``status``; CloudTimeout after ``timeout`` s."""
+        ...

@@ -1,0 +1,72 @@
+"""Translation of openstacksdk and keystoneauth exceptions into georedflow's tree.
+
+The only place foreign cloud exceptions are caught: most specific first, always
+``raise ... from exc`` so the original stays in the traceback.
+"""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from keystoneauth1 import exceptions as ks_exc
+from openstack import exceptions as os_exc
+
+from georedflow import exceptions as exc
+from georedflow import metrics
+
+_BY_STATUS: dict[int, type[exc.CloudError]] = {
+    400: exc.CloudBadRequest,
+    401: exc.CloudAuthFailed,
+    403: exc.CloudForbidden,
+    404: exc.CloudResourceNotFound,
+    409: exc.CloudConflict,
+}
+
+
+def _message(error: Exception) -> str:
+    details = getattr(error, "details", None)
+    text = details if isinstance(details, str) and details else str(error)
+    return " ".join(text.split()) or error.__class__.__name__
+
+
+@contextmanager
+def translated(site: str, operation: str) -> Iterator[None]:
+    """Run a block of cloud calls, raising georedflow errors for the cloud's (and count it)."""
+    with metrics.cloud_call(site, operation), _translating(site, operation):
+        yield
+
+
+@contextmanager
+def _translating(site: str, operation: str) -> Iterator[None]:
+    try:
+        yield
+    except exc.GeoredflowError:
+        raise
+    except os_exc.HttpException as error:
+        status = error.status_code
+        cls = _BY_STATUS.get(status or 0, exc.CloudError)
+        if status is not None and status >= 500 and cls is exc.CloudError:
+            message = f"the cloud answered {status}: {_message(error)}"
+        else:
+            message = _message(error)
+        raise cls(message, site=site, operation=operation, http_status=status) from error
+    except ks_exc.Unauthorized as error:
+        raise exc.CloudAuthFailed(
+            f"Keystone refused the credentials: {_message(error)}",
+            site=site,
+            operation=operation,
+            http_status=401,
+        ) from error
+    except (
+        ks_exc.ConnectFailure,
+        ks_exc.ConnectTimeout,
+        ks_exc.DiscoveryFailure,
+        ks_exc.EndpointNotFound,
+        ks_exc.RequestTimeout,
+    ) as error:
+        raise exc.CloudUnreachable(
+            f"no answer: {_message(error)}", site=site, operation=operation
+        ) from error
+    except ks_exc.ClientException as error:
+        raise exc.CloudError(_message(error), site=site, operation=operation) from error
+    except os_exc.SDKException as error:
+        raise exc.CloudError(_message(error), site=site, operation=operation) from error

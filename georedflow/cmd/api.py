@@ -1,0 +1,42 @@
+"""georedflow-api: serves the HTTP API (and, on the embedded default, runs the jobs)."""
+
+import logging
+import sys
+from collections.abc import Sequence
+
+import uvicorn
+
+from georedflow.api.app import create_app
+from georedflow.api.binding import check_bind
+from georedflow.cmd import config as cmd_config
+from georedflow.exceptions import GeoredflowError
+from georedflow.wiring import build
+
+LOG = logging.getLogger(__name__)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    config = cmd_config.load(argv, "georedflow-api")
+    cmd_config.setup_logging(config)
+    try:
+        check_bind(config.api.auth_strategy, config.api.bind_host)
+    except GeoredflowError as error:
+        print(f"georedflow-api: {error}", file=sys.stderr)
+        return 2
+    application = build(cmd_config.wiring_settings(config))
+    app = create_app(
+        application,
+        max_body_bytes=config.api.max_request_body_bytes,
+        tokens=cmd_config.keystone_tokens(config),
+    )
+    LOG.info("serving on http://%s:%s", config.api.bind_host, config.api.bind_port)
+    try:
+        uvicorn.run(
+            app,
+            host=config.api.bind_host,
+            port=config.api.bind_port,
+            log_level="debug" if config.debug else "info",
+        )
+    finally:
+        application.close()
+    return 0

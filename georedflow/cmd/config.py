@@ -1,0 +1,82 @@
+"""Parsing the configuration file and setting up logging, shared by every entry point."""
+
+import logging
+import sys
+from collections.abc import Sequence
+
+from oslo_config import cfg
+
+import georedflow
+from georedflow import conf, logs
+from georedflow.api.auth import KeystoneSettings, KeystoneTokens
+from georedflow.planning.settings import PlanningSettings
+from georedflow.wiring import JobBoardSettings, Settings
+
+
+def load(argv: Sequence[str] | None, prog: str, cli_opts: Sequence[cfg.Opt] = ()) -> cfg.ConfigOpts:
+    """A fresh ConfigOpts with every georedflow option, parsed from ``argv``."""
+    config = cfg.ConfigOpts()
+    conf.register_opts(config)
+    config.register_cli_opts(list(cli_opts))
+    config(
+        list(sys.argv[1:] if argv is None else argv),
+        project="georedflow",
+        prog=prog,
+        version=georedflow.__version__,
+        default_config_files=[],
+    )
+    return config
+
+
+def setup_logging(config: cfg.ConfigOpts) -> None:
+    logs.install(logging.DEBUG if config.debug else logging.INFO)
+
+
+def wiring_settings(config: cfg.ConfigOpts) -> Settings:
+    planning = config.planning
+    return Settings(
+        database_url=config.database.connection,
+        secret_key_file=planning.secret_key_file,
+        clouds_file=config.clouds.config_file,
+        planning=PlanningSettings(
+            cidr_pool=planning.cidr_pool,
+            cidr_prefix=planning.cidr_prefix,
+            vlan_ranges=tuple(planning.vlan_ranges),
+            vni_ranges=tuple(planning.vni_ranges),
+            gre_key_ranges=tuple(planning.gre_key_ranges),
+            route_target_asn=planning.route_target_asn,
+            dci_physnet=planning.dci_physnet,
+            status_timeout=planning.status_timeout,
+        ),
+        jobboard=JobBoardSettings(
+            backend=config.jobboard.backend,
+            hosts=tuple(config.jobboard.hosts),
+            path=config.jobboard.path,
+            session_timeout=config.jobboard.session_timeout,
+            embedded_jobs=config.jobboard.embedded_jobs,
+        ),
+        worker_name=config.worker.name,
+    )
+
+
+def keystone_tokens(config: cfg.ConfigOpts) -> KeystoneTokens | None:
+    """The token validator for auth_strategy = keystone; None for noauth."""
+    if config.api.auth_strategy != "keystone":
+        return None
+    group = config.keystone
+    missing = [name for name in ("auth_url", "username", "password") if not group[name]]
+    if missing:
+        raise SystemExit(
+            "georedflow: [api] auth_strategy = keystone needs [keystone] " + ", ".join(missing)
+        )
+    return KeystoneTokens(
+        KeystoneSettings(
+            auth_url=group.auth_url,
+            username=group.username,
+            password=group.password,
+            project_name=group.project_name,
+            user_domain_name=group.user_domain_name,
+            project_domain_name=group.project_domain_name,
+            token_cache_seconds=group.token_cache_seconds,
+        )
+    )

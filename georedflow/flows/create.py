@@ -1,0 +1,76 @@
+"""Building a connection: checkpoint, survey and plan, both sites in parallel, joins, verify."""
+
+from taskflow.flow import Flow
+from taskflow.patterns import graph_flow, linear_flow, unordered_flow
+
+from georedflow.roles import ROLES
+from georedflow.tasks import bgpvpn, network, router, vpn
+from georedflow.tasks.base import SiteTask
+from georedflow.tasks.connection import MarkConnectionBuilding, RecordConnection
+from georedflow.tasks.planning import PlanConnection, SurveySite
+from georedflow.tasks.verify import VerifyNetwork, VerifySubnet, WaitForSiteConnection
+from georedflow.technologies import Technology
+
+
+def _site_tasks(technology: Technology, role: str) -> list[SiteTask]:
+    """What one site builds on its own, before anything needs the other side."""
+    if technology is Technology.SEGMENTS:
+        # One shared Neutron: the local side makes the routed network, the remote side
+        # adds its cell's segment to it.
+        if role == "local":
+            return [
+                network.CreateNetwork(role),
+                network.FindNetworkSegment(role),
+                network.CreateSegmentSubnet(role),
+            ]
+        return [network.CreateSegment(role), network.CreateSegmentSubnet(role)]
+    tasks: list[SiteTask] = [network.CreateNetwork(role), network.CreateSubnet(role)]
+    if technology is Technology.IPSEC:
+        tasks += [
+            router.CreateRouter(role),
+            router.AttachRouterInterface(role),
+            vpn.CreateIkePolicy(role),
+            vpn.CreateIpsecPolicy(role),
+            vpn.CreateVpnService(role),
+            vpn.CreateSubnetEndpointGroup(role),
+            vpn.CreatePeerEndpointGroup(role),
+        ]
+    elif technology is Technology.BGPVPN:
+        tasks += [bgpvpn.CreateBgpvpn(role), bgpvpn.AssociateNetwork(role)]
+    return tasks
+
+
+def _join_tasks(technology: Technology) -> list[SiteTask]:
+    """Steps that need what the other side built."""
+    if technology is Technology.IPSEC:
+        return [vpn.CreateSiteConnection("local"), vpn.CreateSiteConnection("remote")]
+    return []
+
+
+def _verify_tasks(technology: Technology) -> list[SiteTask]:
+    if technology is Technology.SEGMENTS:
+        return [VerifyNetwork("local"), VerifySubnet("local"), VerifySubnet("remote")]
+    tasks: list[SiteTask] = []
+    for role in ROLES:
+        tasks += [VerifyNetwork(role), VerifySubnet(role)]
+        if technology is Technology.IPSEC:
+            tasks.append(WaitForSiteConnection(role))
+    return tasks
+
+
+def build_create_flow(technology: str) -> Flow:
+    tech = Technology(technology)
+    local, remote = _site_tasks(tech, "local"), _site_tasks(tech, "remote")
+    joins = _join_tasks(tech)
+    made = [name for t in [*local, *remote, *joins] for name in t.provides]
+    return linear_flow.Flow(f"create-{tech}").add(
+        MarkConnectionBuilding(),
+        graph_flow.Flow("plan").add(SurveySite("local"), SurveySite("remote"), PlanConnection()),
+        graph_flow.Flow("build").add(
+            graph_flow.Flow("local-site").add(*local),
+            graph_flow.Flow("remote-site").add(*remote),
+            *joins,
+        ),
+        unordered_flow.Flow("verify").add(*_verify_tasks(tech)),
+        RecordConnection(requires=made),
+    )

@@ -1,0 +1,1 @@
+"""Running jobs: TaskFlow persistence, the runners, and the job board interface."""

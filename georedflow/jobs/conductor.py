@@ -1,0 +1,53 @@
+"""georedflow-worker's conductor: claims jobs from the ZooKeeper board and runs them.
+
+Fencing: TaskFlow alone keeps running a flow after its claim is gone (a worker
+paused past its session, a partition). Before every engine transition this
+conductor checks that the ZooKeeper session is the one the job was claimed in
+and that the board still names this worker as the owner; if not, or if the
+check cannot be made, the engine is suspended after its in-flight tasks.
+"""
+
+import logging
+from typing import Any
+
+from kazoo.client import KazooClient
+from taskflow.conductors.backends.impl_blocking import BlockingConductor
+from taskflow.jobs.backends.impl_zookeeper import ZookeeperJobBoard
+
+from georedflow.jobs.runner import JobRunner
+
+LOG = logging.getLogger(__name__)
+
+
+class Conductor(BlockingConductor):  # type: ignore[misc]
+    def __init__(
+        self, runner: JobRunner, board: ZookeeperJobBoard, client: KazooClient, **kwargs: Any
+    ) -> None:
+        super().__init__(runner.name, board, **kwargs)
+        self._runner = runner
+        self._board = board
+        self._client = client
+
+    def still_owns(self, job: Any, session: Any) -> bool:
+        try:
+            same_session = self._client.client_id == session
+            return bool(same_session and self._board.find_owner(job) == self._runner.name)
+        except Exception:  # cannot tell: assume another worker may have the job
+            LOG.exception("job %s: ownership check failed", job)
+            return False
+
+    def _dispatch_job(self, job: Any) -> bool:
+        """Run the job's flow; True to consume the job, False to abandon it."""
+        job_id = job.details["georedflow_job"]
+        session = self._client.client_id
+
+        def should_stop() -> bool:
+            if self._wait_timeout.is_stopped():
+                return True
+            if not self.still_owns(job, session):
+                LOG.warning("job %s: claim lost, fencing this worker off it", job_id)
+                return True
+            return False
+
+        outcome = self._runner.run(job_id, should_stop=should_stop)
+        return outcome != "SUSPENDED"

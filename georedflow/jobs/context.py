@@ -1,0 +1,49 @@
+"""The transient part of a flow's store: objects a runner hands to tasks, never persisted."""
+
+from dataclasses import dataclass
+from typing import Any
+
+from georedflow.clouds.driver import SiteDriver
+from georedflow.clouds.openstack import Clouds
+from georedflow.planning.psk import SecretBox
+from georedflow.planning.settings import PlanningSettings
+from georedflow.storage.connections import ConnectionRepository
+from georedflow.storage.models import Job, Site
+from georedflow.storage.sites import SiteRepository
+from georedflow.tasks.base import StoreKey, driver_key
+
+
+@dataclass(frozen=True)
+class Services:
+    """Everything a runner needs to give tasks; built once per process by cmd/."""
+
+    connections: ConnectionRepository
+    sites: SiteRepository
+    clouds: Clouds
+    secret_box: SecretBox
+    settings: PlanningSettings
+
+    def driver(self, site: Site) -> SiteDriver:
+        return self.clouds.driver(site.name, site.cloud, site.region)
+
+    def for_job(self, job: Job) -> tuple[dict[str, Any], dict[str, str]]:
+        """The flow's transient store, and role → site name to label each task."""
+        sites = self._sites_of(job)
+        store: dict[str, Any] = {
+            StoreKey.REPO: self.connections,
+            StoreKey.SECRET_BOX: self.secret_box,
+            StoreKey.SETTINGS: self.settings,
+            "sites": self.sites,
+        }
+        for role, site in sites.items():
+            store[driver_key(role)] = self.driver(site)
+        return store, {role: site.name for role, site in sites.items()}
+
+    def _sites_of(self, job: Job) -> dict[str, Site]:
+        if job.connection_id:
+            connection = self.connections.get(job.connection_id)
+            return {e.role: e.site for e in connection.endpoints}
+        if job.site_id:
+            site = self.sites.get(job.site_id)  # a probe acts on one site
+            return {"local": site, "remote": site}
+        return {}

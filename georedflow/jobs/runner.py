@@ -1,0 +1,260 @@
+"""The embedded runner: runs jobs in the API process, resuming unfinished ones at start-up.
+
+Each job is one TaskFlow flow run by a parallel engine with its progress saved
+in a logbook (named by the job id) in georedflow's database. A process killed
+mid-flow loses nothing: on the next start the flow is reloaded from its
+factory and its logbook and continues from the last completed task.
+"""
+
+import contextlib
+import logging
+import os
+import socket
+import threading
+import time
+from collections.abc import Callable
+from concurrent import futures
+from datetime import UTC, datetime
+from typing import Any
+
+import taskflow.engines
+from taskflow import exceptions as tf_exc
+from taskflow import states, task
+from taskflow.flow import Flow
+from taskflow.persistence import models as tf_models
+from taskflow.persistence.backends.impl_sqlalchemy import SQLAlchemyBackend
+from taskflow.types import notifier
+from taskflow.utils import persistence_utils as p_utils
+
+from georedflow import metrics
+from georedflow.flows.create import build_create_flow
+from georedflow.flows.delete import build_delete_flow
+from georedflow.flows.probe import build_probe_flow
+from georedflow.jobs.context import Services
+from georedflow.roles import ROLES
+from georedflow.storage.jobs import FINISHED, JobRepository
+from georedflow.storage.models import Job
+
+LOG = logging.getLogger(__name__)
+
+# Module-level factories: a runner in another process re-imports them by name.
+FACTORIES: dict[str, Callable[..., Flow]] = {
+    "create": build_create_flow,
+    "delete": build_delete_flow,
+    "probe": build_probe_flow,
+}
+
+# Task states as the job shows them.
+_TASK_STATES = {
+    states.RUNNING: "RUNNING",
+    states.SUCCESS: "SUCCESS",
+    states.FAILURE: "FAILURE",
+    states.REVERTING: "REVERTING",
+    states.REVERTED: "REVERTED",
+    states.REVERT_FAILURE: "REVERT_FAILURE",
+}
+
+
+def worker_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def task_names(engine: Any) -> list[str]:
+    """Every task of the engine's flow, nested flows included."""
+    engine.compile()
+    graph = engine.compilation.execution_graph
+    return [node.name for node in graph.nodes if isinstance(node, task.Task)]
+
+
+def role_of(task_name: str) -> str | None:
+    for role in ROLES:
+        if task_name.endswith(f"-{role}"):
+            return role
+    return None
+
+
+class JobRunner:
+    """Runs one job's flow to its end; shared by the embedded runner and workers."""
+
+    def __init__(
+        self,
+        *,
+        jobs: JobRepository,
+        services: Services,
+        backend: SQLAlchemyBackend,
+        executor: futures.Executor,
+        name: str | None = None,
+    ) -> None:
+        self._jobs = jobs
+        self._services = services
+        self.backend = backend
+        self._executor = executor  # one per process: a per-flow pool costs ~1 s a flow
+        self.name = name or worker_name()
+
+    def _factory_args(self, job: Job) -> tuple[Callable[..., Flow], list[Any], dict[str, Any]]:
+        if job.connection_id:
+            connection = self._services.connections.get(job.connection_id)
+            return FACTORIES[job.kind], [connection.technology], {"connection_id": connection.id}
+        return FACTORIES[job.kind], [], {"site_id": job.site_id}
+
+    def _book(self, job_id: str) -> Any:
+        with contextlib.closing(self.backend.get_connection()) as conn:
+            try:
+                return conn.get_logbook(job_id)
+            except tf_exc.NotFound:
+                return None
+
+    def prepare(self, job_id: str) -> Any:
+        """Save the job's logbook with its flow's factory, so any runner can load it."""
+        job = self._jobs.get(job_id)
+        book = self._book(job.id)
+        if book is not None and len(book):
+            return book
+        factory, args, store = self._factory_args(job)
+        flow = factory(*args)
+        book = tf_models.LogBook(f"job-{job.id}", uuid=job.id)
+        flow_detail = p_utils.create_flow_detail(flow, book=book, backend=self.backend)
+        flow_detail.meta.update({"store": store})
+        taskflow.engines.save_factory_details(flow_detail, factory, args, {}, backend=self.backend)
+
+    def _engine(self, job: Job) -> Any:
+        self.prepare(job.id)
+        flow_detail = next(iter(self._book(job.id)))
+        return taskflow.engines.load_from_detail(
+            flow_detail,
+            store=flow_detail.meta.get("store", {}),
+            backend=self.backend,
+            engine="parallel",
+            executor=self._executor,
+        )
+
+    def run(self, job_id: str, should_stop: Callable[[], bool] | None = None) -> str:
+        """Run (or resume) the job's flow; returns SUCCEEDED, FAILED or SUSPENDED.
+
+        ``should_stop`` is asked at every engine transition; when it answers yes the
+        engine is suspended after its in-flight tasks, and the job is left for another
+        runner to resume.
+        """
+        job = self._jobs.get(job_id)
+        if job.state in FINISHED:
+            return job.state
+        attempt = self._jobs.start_attempt(job.id, self.name, logbook_id=job.id)
+        LOG.info("job %s (%s): attempt %d on %s", job.id, job.kind, attempt, self.name)
+        metrics.CLAIMS.inc()
+        if attempt > 1:
+            metrics.RESUMES.inc()
+        started = time.perf_counter()
+        outcome = self._attempt(job, should_stop)
+        metrics.JOB_SECONDS.labels(job.kind, outcome).observe(time.perf_counter() - started)
+        return outcome
+
+    def _attempt(self, job: Job, should_stop: Callable[[], bool] | None) -> str:
+        if job.kind == "delete" and self._services.connections.find(job.connection_id) is None:
+            # The previous attempt got as far as forgetting the connection.
+            self._jobs.finish(job.id, "SUCCEEDED")
+            return "SUCCEEDED"
+        recorder = TaskRecorder(self._jobs, job.id, self.name)
+        engine = None
+        try:
+            engine = self._engine(job)
+            store, sites = self._services.for_job(job)
+            engine.storage.inject(store, transient=True)
+            self._jobs.plan_tasks(
+                job.id, [(name, sites.get(role_of(name) or "")) for name in task_names(engine)]
+            )
+            engine.atom_notifier.register(notifier.Notifier.ANY, recorder)
+            suspending = False
+            for _state in engine.run_iter():
+                if not suspending and should_stop is not None and should_stop():
+                    LOG.warning("job %s: suspending on %s", job.id, self.name)
+                    engine.suspend()
+                    suspending = True
+        except Exception as error:
+            task_name, message = recorder.first_failure or (None, str(error))
+            rolled_back = engine is not None and (
+                engine.storage.get_flow_state() == states.REVERTED
+            )
+            self._jobs.finish(
+                job.id,
+                "FAILED",
+                {"message": message, "task": task_name, "rolled_back": rolled_back},
+            )
+            LOG.warning("job %s failed in %s: %s", job.id, task_name, message)
+            return "FAILED"
+        if engine.storage.get_flow_state() == states.SUSPENDED:
+            return "SUSPENDED"
+        self._jobs.finish(job.id, "SUCCEEDED")
+        LOG.info("job %s succeeded", job.id)
+        return "SUCCEEDED"
+
+
+class TaskRecorder:
+    """Copies each task transition of a running flow into the job's task rows."""
+
+    def __init__(self, jobs: JobRepository, job_id: str, worker: str) -> None:
+        self._jobs = jobs
+        self._job_id = job_id
+        self._worker = worker
+        self.first_failure: tuple[str, str] | None = None
+        self._started: dict[str, float] = {}
+
+    def __call__(self, state: str, details: dict[str, Any]) -> None:
+        shown = _TASK_STATES.get(state)
+        if shown is None:
+            return
+        name = details["task_name"]
+        if state == states.RUNNING:
+            self._started[name] = time.perf_counter()
+        elif name in self._started and state in (states.SUCCESS, states.FAILURE):
+            metrics.TASK_SECONDS.labels(name.rsplit("-", 1)[0], shown).observe(
+                time.perf_counter() - self._started.pop(name)
+            )
+        error = None
+        result = details.get("result")
+        if state in (states.FAILURE, states.REVERT_FAILURE) and result is not None:
+            error = getattr(result, "exception_str", None) or str(result)
+            if self.first_failure is None:
+                self.first_failure = (name, error)
+        LOG.info("job %s: %s %s on %s", self._job_id, name, shown, self._worker)
+        self._jobs.task_changed(
+            self._job_id, name, shown, datetime.now(UTC), worker=self._worker, error=error
+        )
+
+
+class EmbeddedRunner:
+    """The default job board: a thread pool in the API process."""
+
+    def __init__(self, runner: JobRunner, jobs: JobRepository, max_jobs: int = 4) -> None:
+        self._runner = runner
+        self._jobs = jobs
+        self._pool = futures.ThreadPoolExecutor(max_jobs, thread_name_prefix="job")
+        self._lock = threading.Lock()
+        self._running: set[str] = set()
+
+    def post(self, job_id: str) -> None:
+        with self._lock:
+            if job_id in self._running:
+                return
+            self._running.add(job_id)
+        self._pool.submit(self._run, job_id)
+
+    def _run(self, job_id: str) -> None:
+        try:
+            self._runner.run(job_id)
+        except Exception:
+            LOG.exception("job %s: the runner itself failed", job_id)
+        finally:
+            with self._lock:
+                self._running.discard(job_id)
+
+    def resume_unfinished(self) -> int:
+        """Post every job a previous process left QUEUED or RUNNING."""
+        unfinished = self._jobs.unfinished()
+        for job in unfinished:
+            self.post(job.id)
+        if unfinished:
+            LOG.info("resuming %d unfinished job(s)", len(unfinished))
+        return len(unfinished)
+
+    def stop(self, wait: bool = True) -> None:
+        self._pool.shutdown(wait=wait, cancel_futures=True)

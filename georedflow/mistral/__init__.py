@@ -1,0 +1,1 @@
+"""Mistral custom actions for georedflow (``pip install georedflow[mistral]``)."""

@@ -1,0 +1,1 @@
+"""Address and identifier planning: pure functions, no cloud calls, no database."""

@@ -1,0 +1,116 @@
+"""Choosing a connection's addresses and identifiers from what both sites already use.
+
+Pure: the caller surveys the sites, reads the reservations and then holds what
+this module chose. The plan is persisted with the flow, so it holds no secret.
+"""
+
+from typing import Any
+
+from georedflow.exceptions import InvalidInput
+from georedflow.planning import addresses, identifiers
+from georedflow.planning.settings import PlanningSettings
+from georedflow.roles import ROLES, other
+from georedflow.technologies import TECHNOLOGIES, Technology
+
+
+def _check_free(cidr: str, role: str, taken: dict[str, list[str]]) -> None:
+    network = addresses.parse_cidr(cidr, what=f"{role}.cidr")
+    for where, cidrs in taken.items():
+        clash = addresses.overlapping(network, [addresses.parse_cidr(c) for c in cidrs])
+        if clash is not None:
+            raise InvalidInput(f"{role}.cidr {cidr} overlaps {clash}, already used {where}")
+
+
+def _plan_cidrs(
+    info_stretched: bool,
+    endpoints: dict[str, dict[str, Any]],
+    surveys: dict[str, dict[str, Any]],
+    reserved_cidrs: set[str],
+    settings: PlanningSettings,
+) -> dict[str, str]:
+    on_site = {f"on site {endpoints[r]['site']}": list(surveys[r]["cidrs"]) for r in ROLES}
+    everything = [c for cidrs in on_site.values() for c in cidrs] + sorted(reserved_cidrs)
+    by_georedflow = {"by another georedflow connection": sorted(reserved_cidrs)}
+    if info_stretched:
+        requested = endpoints["local"].get("cidr") or endpoints["remote"].get("cidr")
+        if requested:
+            _check_free(requested, "local", {**on_site, **by_georedflow})
+            cidr = requested
+        else:
+            (cidr,) = addresses.allocate(settings.cidr_pool, settings.cidr_prefix, everything)
+        return {"local": cidr, "remote": cidr}
+    chosen: dict[str, str] = {}
+    for role in ROLES:
+        requested = endpoints[role].get("cidr")
+        if requested:
+            peer = other(role)
+            peer_side = {f"on site {endpoints[peer]['site']}": list(surveys[peer]["cidrs"])}
+            _check_free(requested, role, {**peer_side, **by_georedflow})
+            chosen[role] = requested
+    for role in ROLES:
+        if role not in chosen:
+            taken = everything + list(chosen.values())
+            (chosen[role],) = addresses.allocate(settings.cidr_pool, settings.cidr_prefix, taken)
+    return chosen
+
+
+def plan_connection(
+    *,
+    technology: str,
+    scope: str,
+    options: dict[str, Any],
+    endpoints: dict[str, dict[str, Any]],
+    surveys: dict[str, dict[str, Any]],
+    reserved: dict[str, set[str]],
+    settings: PlanningSettings,
+) -> dict[str, Any]:
+    """The plan: per side CIDR, pool, physnet, external network; shared identifiers."""
+    tech = Technology(technology)
+    info = TECHNOLOGIES[tech]
+    cidrs = _plan_cidrs(info.stretched, endpoints, surveys, reserved.get("cidr", set()), settings)
+    pools = addresses.split_pools(cidrs["local"]) if info.stretched else (None, None)
+    plan: dict[str, Any] = {
+        "technology": technology,
+        "scope": scope,
+        "network_type": info.network_type,
+        "segmentation_id": None,
+        "mtu": options.get("mtu"),
+        "route_targets": [],
+    }
+    for role, pool in zip(ROLES, pools, strict=True):
+        physnets = endpoints[role].get("physical_networks") or {}
+        physnet = None
+        if tech is Technology.VLAN:
+            physnet = physnets.get("dci") or settings.dci_physnet
+        elif tech is Technology.SEGMENTS:
+            physnet = physnets.get("cell")
+        plan[role] = {
+            "site": endpoints[role]["site"],
+            "cidr": cidrs[role],
+            "allocation_pool": pool,
+            "physical_network": physnet,
+            "external_network_id": surveys[role].get("external_network_id"),
+        }
+    if info.stretched and info.network_type:
+        used = {
+            int(i) for r in ROLES for i in surveys[r]["segmentation_ids"].get(info.network_type, [])
+        }
+        used |= {int(v) for v in reserved.get(info.network_type, set())}
+        ranges = identifiers.parse_ranges(settings.ranges_for(info.network_type))
+        plan["segmentation_id"] = identifiers.choose(ranges, used, options.get("segmentation_id"))
+    if tech is Technology.BGPVPN:
+        plan["route_targets"] = list(options.get("route_targets") or []) or [
+            identifiers.next_route_target(
+                settings.route_target_asn, reserved.get("route_target", set())
+            )
+        ]
+    return plan
+
+
+def reservations(plan: dict[str, Any]) -> list[tuple[str, str]]:
+    """What the plan must hold so that no other connection is given the same."""
+    held = {("cidr", plan[role]["cidr"]) for role in ROLES}
+    if plan["segmentation_id"] is not None:
+        held.add((plan["network_type"], str(plan["segmentation_id"])))
+    held |= {("route_target", rt) for rt in plan["route_targets"]}
+    return sorted(held)

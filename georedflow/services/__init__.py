@@ -1,0 +1,1 @@
+"""What the API does with a request, between validation and storage: no HTTP here."""

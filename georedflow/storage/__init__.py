@@ -1,0 +1,1 @@
+"""georedflow's own tables: models, sessions, migrations."""

@@ -1,0 +1,228 @@
+"""Connections, their endpoints, and what they hold: reservations and secrets."""
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, selectinload, sessionmaker
+
+from georedflow.exceptions import Conflict, NotFound
+from georedflow.storage.jobs import FINISHED
+from georedflow.storage.models import (
+    Connection,
+    Endpoint,
+    IdempotencyKey,
+    Job,
+    Reservation,
+    Secret,
+    Site,
+)
+from georedflow.storage.pagination import after_marker
+
+_LOADED = (selectinload(Connection.endpoints).selectinload(Endpoint.site),)
+
+
+class ConnectionRepository:
+    def __init__(self, sessions: sessionmaker[Session]) -> None:
+        self._sessions = sessions
+
+    @staticmethod
+    def _lookup(session: Session, connection_id: str) -> Connection:
+        connection = session.get(Connection, connection_id, options=_LOADED)
+        if connection is None:
+            raise NotFound(f"connection '{connection_id}' does not exist")
+        return connection
+
+    def create(
+        self,
+        *,
+        endpoints: list[dict[str, Any]],
+        job_kind: str,
+        idempotency: tuple[str, str] | None = None,
+        **fields: Any,
+    ) -> tuple[Connection, Job]:
+        """A new connection and the job that will build it, in one transaction.
+
+        ``idempotency`` is (key, request hash): stored with the connection, so a
+        second request with the same key cannot make a second connection.
+        """
+        with self._sessions.begin() as session:
+            connection = Connection(**fields, endpoints=[Endpoint(**e) for e in endpoints])
+            session.add(connection)
+            session.flush()
+            job = Job(kind=job_kind, connection_id=connection.id, project_id=connection.project_id)
+            session.add(job)
+            session.flush()
+            connection.job_id = job.id
+            if idempotency is not None:
+                session.add(
+                    IdempotencyKey(
+                        project_id=connection.project_id or "",
+                        key=idempotency[0],
+                        request_hash=idempotency[1],
+                        connection_id=connection.id,
+                        job_id=job.id,
+                    )
+                )
+        with self._sessions() as session:
+            loaded_job = session.get(Job, job.id, options=[selectinload(Job.tasks)])
+            assert loaded_job is not None
+            return self._lookup(session, connection.id), loaded_job
+
+    def find(self, connection_id: str | None) -> Connection | None:
+        with self._sessions() as session:
+            if connection_id is None:
+                return None
+            return session.get(Connection, connection_id, options=_LOADED)
+
+    def idempotent_result(self, project_id: str | None, key: str) -> IdempotencyKey | None:
+        with self._sessions() as session:
+            return session.scalars(
+                select(IdempotencyKey).where(
+                    IdempotencyKey.project_id == (project_id or ""), IdempotencyKey.key == key
+                )
+            ).first()
+
+    def get(self, connection_id: str) -> Connection:
+        with self._sessions() as session:
+            return self._lookup(session, connection_id)
+
+    def query(
+        self,
+        *,
+        project_id: str | None = None,
+        state: str | None = None,
+        site: str | None = None,
+        technology: str | None = None,
+        mode: str | None = None,
+        limit: int = 100,
+        marker: str | None = None,
+    ) -> list[Connection]:
+        query = select(Connection).options(*_LOADED)
+        if project_id is not None:
+            query = query.where(Connection.project_id == project_id)
+        if state:
+            query = query.where(Connection.state == state)
+        if technology:
+            query = query.where(Connection.technology == technology)
+        if mode:
+            query = query.where(Connection.mode == mode)
+        if site:
+            on_site = (
+                select(Endpoint.connection_id)
+                .join(Site, Endpoint.site_id == Site.id)
+                .where((Site.name == site) | (Site.id == site))
+            )
+            query = query.where(Connection.id.in_(on_site))
+        with self._sessions() as session:
+            query = after_marker(query, session, Connection, marker, "connection")
+            return list(session.scalars(query.limit(limit)))
+
+    def start_job(self, connection_id: str, kind: str, state: str) -> Job:
+        """A new job for the connection, refused while another one is in flight."""
+        with self._sessions.begin() as session:
+            connection = self._lookup(session, connection_id)
+            if connection.job_id:
+                current = session.get(Job, connection.job_id)
+                if current is not None and current.state not in FINISHED:
+                    raise Conflict(
+                        f"connection {connection_id} has a {current.kind} job in flight "
+                        f"({current.id}); wait for it to end"
+                    )
+            job = Job(kind=kind, connection_id=connection_id, project_id=connection.project_id)
+            session.add(job)
+            session.flush()
+            connection.job_id = job.id
+            connection.state = state
+            return job
+
+    def set_state(self, connection_id: str, state: str, error: str | None = None) -> None:
+        with self._sessions.begin() as session:
+            connection = self._lookup(session, connection_id)
+            connection.state = state
+            connection.error = error
+
+    def record(
+        self,
+        connection_id: str,
+        *,
+        parameters: dict[str, Any] | None = None,
+        cidrs: dict[str, str] | None = None,
+        resources: dict[str, list[dict[str, Any]]] | None = None,
+    ) -> None:
+        """Store what planning chose and what the build made, per endpoint role."""
+        with self._sessions.begin() as session:
+            connection = self._lookup(session, connection_id)
+            if parameters is not None:
+                connection.parameters = parameters
+            for endpoint in connection.endpoints:
+                if cidrs and endpoint.role in cidrs:
+                    endpoint.cidr = cidrs[endpoint.role]
+                if resources is not None:
+                    endpoint.resources = resources.get(endpoint.role, [])
+
+    def remove(self, connection_id: str) -> None:
+        with self._sessions.begin() as session:
+            connection = session.get(Connection, connection_id)
+            if connection is not None:
+                session.delete(connection)
+
+    # Reservations: an address or identifier belongs to one connection at a time.
+
+    def reserved(self, kind: str) -> set[str]:
+        with self._sessions() as session:
+            return set(session.scalars(select(Reservation.value).where(Reservation.kind == kind)))
+
+    def held_by(self, connection_id: str, kind: str) -> set[str]:
+        with self._sessions() as session:
+            return set(
+                session.scalars(
+                    select(Reservation.value).where(
+                        Reservation.kind == kind, Reservation.connection_id == connection_id
+                    )
+                )
+            )
+
+    def reserve(self, connection_id: str, kind: str, value: str) -> bool:
+        """Hold ``value`` for the connection; False when another connection holds it."""
+        try:
+            with self._sessions.begin() as session:
+                held = session.scalars(
+                    select(Reservation).where(Reservation.kind == kind, Reservation.value == value)
+                ).first()
+                if held is not None:
+                    return held.connection_id == connection_id
+                session.add(Reservation(connection_id=connection_id, kind=kind, value=value))
+            return True
+        except IntegrityError:
+            return False
+
+    def release(self, connection_id: str) -> None:
+        with self._sessions.begin() as session:
+            for reservation in session.scalars(
+                select(Reservation).where(Reservation.connection_id == connection_id)
+            ):
+                session.delete(reservation)
+
+    # Secrets: stored encrypted, read back only by the task that needs the plaintext.
+
+    def store_secret(self, connection_id: str, ciphertext: str) -> str:
+        with self._sessions.begin() as session:
+            secret = Secret(connection_id=connection_id, ciphertext=ciphertext)
+            session.add(secret)
+            session.flush()
+            return secret.id
+
+    def secret(self, secret_id: str) -> str:
+        with self._sessions() as session:
+            secret = session.get(Secret, secret_id)
+            if secret is None:
+                raise NotFound(f"secret '{secret_id}' does not exist")
+            return secret.ciphertext
+
+    def forget_secrets(self, connection_id: str) -> None:
+        with self._sessions.begin() as session:
+            for secret in session.scalars(
+                select(Secret).where(Secret.connection_id == connection_id)
+            ):
+                session.delete(secret)

@@ -1,0 +1,125 @@
+"""Jobs and the state of their tasks, as the runners report them."""
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload, sessionmaker
+
+from georedflow.exceptions import NotFound
+from georedflow.storage.models import Job, JobTask, utcnow
+from georedflow.storage.pagination import after_marker
+
+FINISHED = ("SUCCEEDED", "FAILED")
+
+
+class JobRepository:
+    def __init__(self, sessions: sessionmaker[Session]) -> None:
+        self._sessions = sessions
+
+    def create(self, kind: str, *, site_id: str | None = None) -> Job:
+        with self._sessions.begin() as session:
+            job = Job(kind=kind, site_id=site_id)
+            session.add(job)
+        return self.get(job.id)
+
+    @staticmethod
+    def _loaded(session: Session, job_id: str) -> Job:
+        job = session.get(Job, job_id, options=[selectinload(Job.tasks)])
+        if job is None:
+            raise NotFound(f"job '{job_id}' does not exist")
+        return job
+
+    def get(self, job_id: str) -> Job:
+        with self._sessions() as session:
+            return self._loaded(session, job_id)
+
+    def query(
+        self,
+        *,
+        project_id: str | None = None,
+        state: str | None = None,
+        connection_id: str | None = None,
+        limit: int = 100,
+        marker: str | None = None,
+    ) -> list[Job]:
+        query = select(Job).options(selectinload(Job.tasks))
+        if project_id is not None:
+            query = query.where(Job.project_id == project_id)
+        if state:
+            query = query.where(Job.state == state)
+        if connection_id:
+            query = query.where(Job.connection_id == connection_id)
+        with self._sessions() as session:
+            query = after_marker(query, session, Job, marker, "job")
+            return list(session.scalars(query.limit(limit)))
+
+    def unfinished(self) -> list[Job]:
+        with self._sessions() as session:
+            query = select(Job).where(Job.state.not_in(FINISHED)).order_by(Job.created_at)
+            return list(session.scalars(query))
+
+    def start_attempt(self, job_id: str, worker: str, logbook_id: str) -> int:
+        """Mark the job RUNNING by ``worker``; returns the attempt number."""
+        with self._sessions.begin() as session:
+            job = session.get(Job, job_id)
+            if job is None:
+                raise NotFound(f"job '{job_id}' does not exist")
+            job.state = "RUNNING"
+            job.attempts += 1
+            job.logbook_id = logbook_id
+            job.workers = [*job.workers, worker]
+            job.started_at = job.started_at or utcnow()
+            return job.attempts
+
+    def plan_tasks(self, job_id: str, tasks: list[tuple[str, str | None]]) -> None:
+        """Record every task of the job's flow as PENDING (kept as they are on a resume)."""
+        with self._sessions.begin() as session:
+            known = set(session.scalars(select(JobTask.name).where(JobTask.job_id == job_id)))
+            for name, site in tasks:
+                if name not in known:
+                    session.add(JobTask(job_id=job_id, name=name, site=site))
+
+    def task_changed(
+        self,
+        job_id: str,
+        name: str,
+        state: str,
+        at: datetime,
+        *,
+        worker: str | None = None,
+        error: str | None = None,
+    ) -> None:
+        with self._sessions.begin() as session:
+            task = session.scalars(
+                select(JobTask).where(JobTask.job_id == job_id, JobTask.name == name)
+            ).first()
+            if task is None:
+                task = JobTask(job_id=job_id, name=name)
+                session.add(task)
+            task.state = state
+            task.worker = worker or task.worker
+            if state == "RUNNING":
+                task.started_at, task.finished_at, task.error = at, None, None
+            elif state in ("SUCCESS", "FAILURE", "REVERTED", "REVERT_FAILURE"):
+                task.finished_at = at
+            if error is not None:
+                task.error = error
+            session.flush()
+            job = session.get(Job, job_id)
+            if job is not None:
+                states = list(
+                    session.scalars(select(JobTask.state).where(JobTask.job_id == job_id))
+                )
+                job.progress = round(states.count("SUCCESS") / len(states), 3) if states else 0.0
+
+    def finish(self, job_id: str, state: str, error: dict[str, Any] | None = None) -> None:
+        with self._sessions.begin() as session:
+            job = session.get(Job, job_id)
+            if job is None:
+                return
+            job.state = state
+            job.error = error
+            job.finished_at = utcnow()
+            if state == "SUCCEEDED":
+                job.progress = 1.0

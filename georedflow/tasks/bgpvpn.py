@@ -1,0 +1,30 @@
+"""BGP VPN: an l3 BGPVPN with the allocated route targets, and its network association."""
+
+from typing import Any
+
+from georedflow.clouds.driver import SiteDriver
+from georedflow.clouds.kinds import Kind
+from georedflow.tasks.base import CreateResource, SiteTask, ensure, summary
+
+
+class CreateBgpvpn(CreateResource):
+    kind = Kind.BGPVPN
+    produces = "bgpvpn"
+
+    def execute(self, driver: SiteDriver, connection_id: str, plan: dict[str, Any]) -> Any:
+        attrs = {"type": "l3", "route_targets": plan["route_targets"]}
+        bgpvpn = ensure(driver, self.kind, connection_id, self.step(), attrs)
+        return summary(self.kind, bgpvpn, "route_targets")
+
+
+class AssociateNetwork(SiteTask):
+    produces = "association"
+
+    def execute(self, driver: SiteDriver, bgpvpn: dict[str, Any], network: dict[str, Any]) -> Any:
+        association = driver.associate_network(bgpvpn["id"], network["id"])
+        return {"type": "bgpvpn_network_association", "id": association["id"]}
+
+    def revert(
+        self, driver: SiteDriver, bgpvpn: dict[str, Any], network: dict[str, Any], **kwargs: Any
+    ) -> None:
+        driver.disassociate_network(bgpvpn["id"], network["id"])

@@ -1,0 +1,35 @@
+"""A router with a gateway on the site's external network, and its interface."""
+
+from typing import Any
+
+from georedflow.clouds.driver import SiteDriver
+from georedflow.clouds.kinds import Kind
+from georedflow.tasks.base import CreateResource, SiteTask, ensure, summary
+
+
+class CreateRouter(CreateResource):
+    kind = Kind.ROUTER
+    produces = "router"
+
+    def execute(self, driver: SiteDriver, connection_id: str, plan: dict[str, Any]) -> Any:
+        gateway = {"network_id": plan[self.role]["external_network_id"]}
+        router = ensure(
+            driver, self.kind, connection_id, self.step(), {"external_gateway_info": gateway}
+        )
+        fixed_ips = (router.get("external_gateway_info") or {}).get("external_fixed_ips") or []
+        result = summary(self.kind, router)
+        result["gateway_ip"] = fixed_ips[0]["ip_address"] if fixed_ips else None
+        return result
+
+
+class AttachRouterInterface(SiteTask):
+    produces = "interface"
+
+    def execute(self, driver: SiteDriver, router: dict[str, Any], subnet: dict[str, Any]) -> Any:
+        driver.add_router_interface(router["id"], subnet["id"])
+        return {"router_id": router["id"], "subnet_id": subnet["id"]}
+
+    def revert(
+        self, driver: SiteDriver, router: dict[str, Any], subnet: dict[str, Any], **kwargs: Any
+    ) -> None:
+        driver.remove_router_interface(router["id"], subnet["id"])

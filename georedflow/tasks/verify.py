@@ -1,0 +1,54 @@
+"""Read-only checks that each side holds what was planned, in the state it should be."""
+
+from typing import Any
+
+from georedflow.clouds.driver import SiteDriver
+from georedflow.clouds.kinds import Kind
+from georedflow.exceptions import CloudError
+from georedflow.planning.settings import PlanningSettings
+from georedflow.tasks.base import SiteTask
+
+
+class VerifyNetwork(SiteTask):
+    def execute(self, driver: SiteDriver, plan: dict[str, Any], network: dict[str, Any]) -> None:
+        found = driver.get(Kind.NETWORK, network["id"])
+        if found is None or found.get("status") != "ACTIVE":
+            status = found.get("status") if found else "gone"
+            raise CloudError(f"network {network['id']} is {status}", site=driver.site)
+        wanted = plan.get("segmentation_id")
+        if wanted is not None and found.get("provider:segmentation_id") != wanted:
+            raise CloudError(
+                f"network {network['id']} has segmentation id "
+                f"{found.get('provider:segmentation_id')}, planned {wanted}",
+                site=driver.site,
+            )
+
+    def revert(self, **kwargs: Any) -> None:
+        return None
+
+
+class VerifySubnet(SiteTask):
+    def execute(self, driver: SiteDriver, plan: dict[str, Any], subnet: dict[str, Any]) -> None:
+        found = driver.get(Kind.SUBNET, subnet["id"])
+        wanted = plan[self.role]["cidr"]
+        if found is None or found.get("cidr") != wanted:
+            cidr = found.get("cidr") if found else "gone"
+            raise CloudError(f"subnet {subnet['id']} is {cidr}, planned {wanted}", site=driver.site)
+
+    def revert(self, **kwargs: Any) -> None:
+        return None
+
+
+class WaitForSiteConnection(SiteTask):
+    def execute(
+        self,
+        driver: SiteDriver,
+        settings: PlanningSettings,
+        site_connection: dict[str, Any],
+    ) -> None:
+        driver.wait_for_status(
+            Kind.SITE_CONNECTION, site_connection["id"], "ACTIVE", timeout=settings.status_timeout
+        )
+
+    def revert(self, **kwargs: Any) -> None:
+        return None

@@ -1,0 +1,177 @@
+"""Builds georedflow's object graph from plain values (cmd/ reads them from configuration)."""
+
+from dataclasses import dataclass, field
+
+import futurist
+from kazoo.client import KazooClient
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from georedflow.clouds.openstack import Clouds
+from georedflow.jobs.board import JobBoard
+from georedflow.jobs.conductor import Conductor
+from georedflow.jobs.context import Services
+from georedflow.jobs.persistence import make_backend
+from georedflow.jobs.runner import EmbeddedRunner, JobRunner
+from georedflow.jobs.zookeeper import ZookeeperPoster, make_board, make_client
+from georedflow.planning.psk import SecretBox, load_or_create_key
+from georedflow.planning.settings import PlanningSettings
+from georedflow.services.connections import ConnectionService
+from georedflow.services.sites import SiteService
+from georedflow.storage import db
+from georedflow.storage.connections import ConnectionRepository
+from georedflow.storage.jobs import JobRepository
+from georedflow.storage.sites import SiteRepository
+
+
+@dataclass(frozen=True)
+class JobBoardSettings:
+    backend: str = "embedded"
+    hosts: tuple[str, ...] = ("127.0.0.1:2181",)
+    path: str = "/georedflow/jobs"
+    session_timeout: float = 10.0
+    embedded_jobs: int = 4
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str
+    secret_key_file: str
+    clouds_file: str | None = None
+    planning: PlanningSettings = field(default_factory=PlanningSettings)
+    jobboard: JobBoardSettings = field(default_factory=JobBoardSettings)
+    task_threads: int = 16
+    worker_name: str | None = None
+
+
+@dataclass
+class Core:
+    """What both the API and a worker need: storage, clouds, and a job runner."""
+
+    engine: Engine
+    sessions: sessionmaker[Session]
+    sites: SiteRepository
+    connections: ConnectionRepository
+    jobs: JobRepository
+    clouds: Clouds
+    runner: JobRunner
+    executor: futurist.ThreadPoolExecutor
+
+    def close(self) -> None:
+        self.executor.shutdown()
+        self.engine.dispose()
+
+
+def build_core(settings: Settings) -> Core:
+    engine = db.make_engine(settings.database_url)
+    sessions = db.make_session_factory(engine)
+    sites, connections, jobs = (
+        SiteRepository(sessions),
+        ConnectionRepository(sessions),
+        JobRepository(sessions),
+    )
+    clouds = Clouds(settings.clouds_file)
+    services = Services(
+        connections=connections,
+        sites=sites,
+        clouds=clouds,
+        secret_box=SecretBox(load_or_create_key(settings.secret_key_file)),
+        settings=settings.planning,
+    )
+    # One pool for every flow of the process: a pool per flow costs ~1 s a flow.
+    executor = futurist.ThreadPoolExecutor(max_workers=settings.task_threads)
+    runner = JobRunner(
+        jobs=jobs,
+        services=services,
+        backend=make_backend(engine),
+        executor=executor,
+        name=settings.worker_name,
+    )
+    return Core(engine, sessions, sites, connections, jobs, clouds, runner, executor)
+
+
+def zookeeper_client(settings: JobBoardSettings) -> KazooClient:
+    return make_client(list(settings.hosts), settings.session_timeout)
+
+
+@dataclass
+class Application:
+    """The API process: core, the board it posts to, and the services routes call."""
+
+    core: Core
+    board: JobBoard
+    embedded: EmbeddedRunner | None
+    site_service: SiteService
+    connection_service: ConnectionService
+    zookeeper: KazooClient | None = None
+
+    @property
+    def engine(self) -> Engine:
+        return self.core.engine
+
+    @property
+    def sites(self) -> SiteRepository:
+        return self.core.sites
+
+    @property
+    def connections(self) -> ConnectionRepository:
+        return self.core.connections
+
+    @property
+    def jobs(self) -> JobRepository:
+        return self.core.jobs
+
+    def close(self) -> None:
+        if self.embedded is not None:
+            self.embedded.stop()
+        if self.zookeeper is not None:
+            self.zookeeper.stop()
+            self.zookeeper.close()
+        self.core.close()
+
+
+def build(settings: Settings) -> Application:
+    core = build_core(settings)
+    board: JobBoard
+    embedded = None
+    client = None
+    if settings.jobboard.backend == "zookeeper":
+        client = zookeeper_client(settings.jobboard)
+        zk_board = make_board(core.runner.name, client, settings.jobboard.path, core.runner.backend)
+        zk_board.connect(timeout=settings.jobboard.session_timeout)
+        board = ZookeeperPoster(zk_board, core.runner)
+    else:
+        embedded = EmbeddedRunner(core.runner, core.jobs, max_jobs=settings.jobboard.embedded_jobs)
+        board = embedded
+    return Application(
+        core=core,
+        board=board,
+        embedded=embedded,
+        site_service=SiteService(core.sites, core.jobs, core.clouds, board),
+        connection_service=ConnectionService(
+            core.connections, core.jobs, core.sites, core.clouds, board
+        ),
+        zookeeper=client,
+    )
+
+
+@dataclass
+class Worker:
+    core: Core
+    conductor: Conductor
+    zookeeper: KazooClient
+
+    def close(self) -> None:
+        self.conductor.close()
+        self.zookeeper.stop()
+        self.zookeeper.close()
+        self.core.close()
+
+
+def build_worker(settings: Settings) -> Worker:
+    core = build_core(settings)
+    client = zookeeper_client(settings.jobboard)
+    board = make_board(core.runner.name, client, settings.jobboard.path, core.runner.backend)
+    board.connect(timeout=settings.jobboard.session_timeout)
+    conductor = Conductor(core.runner, board, client, persistence=core.runner.backend)
+    return Worker(core, conductor, client)

@@ -1,0 +1,7 @@
+"""Entry point: python3 -m lab {up|down|status|env|reset|smoke}."""
+
+import sys
+
+from lab.manage import main
+
+sys.exit(main())

@@ -1,0 +1,310 @@
+"""Fault and latency injection plus a request log, as a WSGI middleware.
+
+Standard library only. Wraps each Neutron application of the lab; requests
+under ``/_lab/`` are handled here (no authentication):
+
+    GET    /_lab/faults            armed faults (``?all=1`` also lists spent ones)
+    POST   /_lab/faults            arm {"method", "path" (regex searched against
+                                   PATH_INFO), "nth" (1), "status" (500), "count" (1)}
+    DELETE /_lab/faults            disarm all
+    DELETE /_lab/faults/<id>       disarm one
+    GET    /_lab/latency           {"ms": N}
+    PUT    /_lab/latency           {"ms": N}: added to every non-control request
+    GET    /_lab/requests          recorded requests (``?since=<seq>``)
+    DELETE /_lab/requests          clear the record
+
+A fault fails the ``nth`` matching request and the ``count - 1`` matching
+requests after it, then it is spent.
+"""
+
+import collections
+import http
+import json
+import re
+import threading
+import time
+import urllib.parse
+import uuid
+
+CONTROL_PREFIX = "/_lab"
+MAX_RECORDED = 5000
+
+
+class _BadRequest(Exception):
+    pass
+
+
+class _Fault:
+    def __init__(self, spec):
+        if not isinstance(spec, dict):
+            raise _BadRequest("body must be a JSON object")
+        method = str(spec.get("method") or "*").upper()
+        path = spec.get("path", "")
+        if not isinstance(path, str):
+            raise _BadRequest("path must be a string (a regular expression)")
+        try:
+            self.regex = re.compile(path)
+        except re.error as exc:
+            raise _BadRequest(f"bad path regex: {exc}") from None
+        try:
+            nth = int(spec.get("nth", 1))
+            count = int(spec.get("count", 1))
+            status = int(spec.get("status", 500))
+        except (TypeError, ValueError):
+            raise _BadRequest("nth, count and status must be integers") from None
+        if nth < 1 or count < 1:
+            raise _BadRequest("nth and count must be >= 1")
+        if not 100 <= status <= 599:
+            raise _BadRequest("status must be an HTTP status code")
+        self.id = uuid.uuid4().hex[:12]
+        self.method = method
+        self.path = path
+        self.nth = nth
+        self.count = count
+        self.status = status
+        self.message = str(spec.get("message") or "")
+        self.matched = 0
+        self.fired = 0
+
+    @property
+    def armed(self):
+        return self.fired < self.count
+
+    def matches(self, method, path):
+        if self.method not in ("*", "ANY") and self.method != method:
+            return False
+        return self.regex.search(path) is not None
+
+    def consider(self):
+        """Count a matching request; True when this one must fail."""
+        self.matched += 1
+        if self.nth <= self.matched < self.nth + self.count:
+            self.fired += 1
+            return True
+        return False
+
+    def to_dict(self):
+        return {
+            "id": self.id,
+            "method": self.method,
+            "path": self.path,
+            "nth": self.nth,
+            "count": self.count,
+            "status": self.status,
+            "matched": self.matched,
+            "fired": self.fired,
+            "armed": self.armed,
+        }
+
+
+def _status_line(code):
+    try:
+        return f"{code} {http.HTTPStatus(code).phrase}"
+    except ValueError:
+        return f"{code} Lab Status"
+
+
+def _read_body(environ):
+    try:
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0
+    if length <= 0:
+        return b""
+    return environ["wsgi.input"].read(length)
+
+
+class LabMiddleware:
+    def __init__(self, app, name="neutron", max_recorded=MAX_RECORDED):
+        self.app = app
+        self.name = name
+        self._lock = threading.Lock()
+        self._faults = []  # armed and spent, in arming order
+        self._latency_ms = 0
+        self._requests = collections.deque(maxlen=max_recorded)
+        self._seq = 0
+
+    # -- the data path ----------------------------------------------------
+    def __call__(self, environ, start_response):
+        path = environ.get("PATH_INFO", "") or ""
+        if path == CONTROL_PREFIX or path.startswith(CONTROL_PREFIX + "/"):
+            return self._control(environ, start_response, path)
+
+        started = time.time()
+        t0 = time.monotonic()
+        method = environ.get("REQUEST_METHOD", "GET").upper()
+        query = environ.get("QUERY_STRING", "")
+        with self._lock:
+            latency = self._latency_ms
+        if latency > 0:
+            time.sleep(latency / 1000.0)
+
+        fault = None
+        with self._lock:
+            for candidate in self._faults:
+                # every armed, matching fault counts the request (consider())
+                if (
+                    candidate.armed
+                    and candidate.matches(method, path)
+                    and candidate.consider()
+                    and fault is None
+                ):
+                    fault = candidate
+        if fault is not None:
+            _read_body(environ)  # never leave a request body unread
+            message = fault.message or (
+                f"Lab injected fault {fault.id}: {fault.status} for {method} {path}"
+            )
+            body = json.dumps(
+                {"NeutronError": {"type": "LabInjectedFault", "message": message, "detail": ""}}
+            ).encode()
+            start_response(
+                _status_line(fault.status),
+                [
+                    ("Content-Type", "application/json"),
+                    ("Content-Length", str(len(body))),
+                    ("X-Lab-Fault", fault.id),
+                ],
+            )
+            self._record(started, t0, method, path, query, fault.status)
+            return [body]
+
+        seen = {}
+
+        def recording_start_response(status, headers, exc_info=None):
+            try:
+                seen["status"] = int(status.split(" ", 1)[0])
+            except ValueError:
+                seen["status"] = 0
+            return start_response(status, headers, exc_info)
+
+        try:
+            result = self.app(environ, recording_start_response)
+        except Exception:
+            self._record(started, t0, method, path, query, 500)
+            raise
+        self._record(started, t0, method, path, query, seen.get("status", 0))
+        return result
+
+    def _record(self, started, t0, method, path, query, status):
+        duration_ms = round((time.monotonic() - t0) * 1000.0, 2)
+        with self._lock:
+            self._seq += 1
+            self._requests.append(
+                {
+                    "seq": self._seq,
+                    "time": started,
+                    "method": method,
+                    "path": path,
+                    "query": query,
+                    "status": status,
+                    "duration_ms": duration_ms,
+                }
+            )
+
+    # -- the control path -------------------------------------------------
+    def _control(self, environ, start_response, path):
+        method = environ.get("REQUEST_METHOD", "GET").upper()
+        params = urllib.parse.parse_qs(environ.get("QUERY_STRING", ""))
+        sub = path[len(CONTROL_PREFIX) :].strip("/")
+        try:
+            raw = _read_body(environ)
+            body = None
+            if raw:
+                try:
+                    body = json.loads(raw.decode("utf-8"))
+                except ValueError:
+                    raise _BadRequest("body is not valid JSON") from None
+            code, payload = self._dispatch(method, sub, params, body)
+        except _BadRequest as exc:
+            code, payload = 400, {"error": str(exc)}
+        data = json.dumps(payload).encode()
+        start_response(
+            _status_line(code),
+            [("Content-Type", "application/json"), ("Content-Length", str(len(data)))],
+        )
+        return [data]
+
+    def _dispatch(self, method, sub, params, body):
+        parts = sub.split("/") if sub else []
+        if not parts:
+            if method == "GET":
+                return 200, {
+                    "name": self.name,
+                    "endpoints": ["faults", "latency", "requests"],
+                }
+            return 405, {"error": "method not allowed"}
+        head = parts[0]
+        if head == "faults" and len(parts) == 1:
+            if method == "GET":
+                show_all = params.get("all", ["0"])[0].lower() in ("1", "true", "yes")
+                with self._lock:
+                    return 200, [f.to_dict() for f in self._faults if show_all or f.armed]
+            if method == "POST":
+                fault = _Fault(body if body is not None else {})
+                with self._lock:
+                    self._faults = [f for f in self._faults if f.armed]
+                    self._faults.append(fault)
+                    return 201, fault.to_dict()
+            if method == "DELETE":
+                with self._lock:
+                    n = sum(1 for f in self._faults if f.armed)
+                    self._faults = []
+                return 200, {"disarmed": n}
+        elif head == "faults" and len(parts) == 2:
+            if method == "GET":
+                with self._lock:
+                    for f in self._faults:
+                        if f.id == parts[1]:
+                            return 200, f.to_dict()
+                return 404, {"error": "no such fault"}
+            if method == "DELETE":
+                with self._lock:
+                    kept = [f for f in self._faults if f.id != parts[1]]
+                    found = len(kept) != len(self._faults)
+                    self._faults = kept
+                if found:
+                    return 200, {"disarmed": 1}
+                return 404, {"error": "no such fault"}
+        elif head == "latency" and len(parts) == 1:
+            if method == "GET":
+                with self._lock:
+                    return 200, {"ms": self._latency_ms}
+            if method in ("PUT", "POST"):
+                if not isinstance(body, dict) or "ms" not in body:
+                    raise _BadRequest('body must be {"ms": <number>}')
+                try:
+                    ms = float(body["ms"])
+                except (TypeError, ValueError):
+                    raise _BadRequest("ms must be a number") from None
+                if ms < 0:
+                    raise _BadRequest("ms must be >= 0")
+                if ms == int(ms):
+                    ms = int(ms)
+                with self._lock:
+                    self._latency_ms = ms
+                return 200, {"ms": ms}
+            if method == "DELETE":
+                with self._lock:
+                    self._latency_ms = 0
+                return 200, {"ms": 0}
+        elif head == "requests" and len(parts) == 1:
+            if method == "GET":
+                since = params.get("since", [None])[0]
+                try:
+                    since = int(since) if since not in (None, "") else None
+                except ValueError:
+                    raise _BadRequest("since must be an integer") from None
+                with self._lock:
+                    items = list(self._requests)
+                if since is not None:
+                    items = [r for r in items if r["seq"] > since]
+                return 200, items
+            if method == "DELETE":
+                with self._lock:
+                    n = len(self._requests)
+                    self._requests.clear()
+                return 200, {"cleared": n}
+        else:
+            return 404, {"error": "unknown lab control path"}
+        return 405, {"error": "method not allowed"}

@@ -1,0 +1,124 @@
+"""The console scripts, run as an operator runs them."""
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from georedflow.storage import migrate
+from tests.conftest import free_port
+
+
+def script(name: str) -> str:
+    """The console script installed beside the running interpreter."""
+    path = Path(sys.executable).parent / name
+    assert path.exists(), f"{name} is not installed (pip install -e .)"
+    return str(path)
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([script(args[0]), *args[1:]], capture_output=True, text=True, timeout=60)
+
+
+@pytest.fixture
+def config_file(tmp_path: Path) -> Path:
+    path = tmp_path / "georedflow.conf"
+    path.write_text(f"[DEFAULT]\nstate_path = {tmp_path}\n[api]\nbind_port = {free_port()}\n")
+    return path
+
+
+def test_manage_db_upgrade_then_version(config_file: Path) -> None:
+    upgraded = run("georedflow-manage", "--config-file", str(config_file), "db", "upgrade")
+    version = run("georedflow-manage", "--config-file", str(config_file), "db", "version")
+
+    assert upgraded.returncode == 0, upgraded.stderr
+    assert version.returncode == 0, version.stderr
+    assert version.stdout.strip() == migrate.head_revision()
+    assert (config_file.parent / "georedflow.sqlite").exists()
+
+
+def test_manage_without_a_command_explains_usage(config_file: Path) -> None:
+    result = run("georedflow-manage", "--config-file", str(config_file))
+
+    assert result.returncode != 0
+    assert "db" in result.stderr
+
+
+def test_worker_on_the_embedded_default_says_it_has_nothing_to_do(config_file: Path) -> None:
+    result = run("georedflow-worker", "--config-file", str(config_file))
+
+    assert result.returncode == 2
+    assert "nothing for a worker to do" in result.stderr
+    assert "embedded" in result.stderr
+
+
+def test_cli_prints_its_version() -> None:
+    result = run("georedflow", "--version")
+
+    assert result.returncode == 0
+    assert result.stdout.startswith("georedflow 0.")
+
+
+def test_api_serves_readyz_on_the_configured_port(config_file: Path) -> None:
+    assert (
+        run("georedflow-manage", "--config-file", str(config_file), "db", "upgrade").returncode == 0
+    )
+    port = int(config_file.read_text().split("bind_port = ")[1].split()[0])
+    server = subprocess.Popen(
+        [script("georedflow-api"), "--config-file", str(config_file)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        response = None
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and server.poll() is None:
+            try:
+                response = httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=2)
+                break
+            except httpx.TransportError:
+                time.sleep(0.2)
+        assert response is not None, f"georedflow-api did not answer: {server.poll()}"
+        assert response.status_code == 200
+        status = run("georedflow", "--url", f"http://127.0.0.1:{port}", "status")
+        assert status.returncode == 0, status.stderr
+        assert "ready" in status.stdout
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def test_cli_status_fails_clearly_when_the_api_is_down() -> None:
+    result = run("georedflow", "--url", f"http://127.0.0.1:{free_port()}", "status")
+
+    assert result.returncode == 1
+    assert "cannot reach" in result.stderr
+
+
+@pytest.mark.parametrize("host", ["0.0.0.0", "192.0.2.10", "api.example.org"])
+def test_noauth_api_refuses_to_listen_beyond_loopback(tmp_path: Path, host: str) -> None:
+    config = tmp_path / "georedflow.conf"
+    config.write_text(f"[DEFAULT]\nstate_path = {tmp_path}\n[api]\nbind_host = {host}\n")
+
+    result = run("georedflow-api", "--config-file", str(config))
+
+    assert result.returncode == 2
+    assert "loopback" in result.stderr and host in result.stderr
+    assert "auth_strategy = keystone" in result.stderr
+
+
+def test_keystone_auth_without_service_credentials_is_a_clear_error(tmp_path: Path) -> None:
+    config = tmp_path / "georedflow.conf"
+    config.write_text(
+        f"[DEFAULT]\nstate_path = {tmp_path}\n[api]\nauth_strategy = keystone\n"
+        "[keystone]\nauth_url = http://127.0.0.1:1/v3\n"
+    )
+
+    result = run("georedflow-api", "--config-file", str(config))
+
+    assert result.returncode != 0
+    assert "[keystone] username, password" in result.stderr

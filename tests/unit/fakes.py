@@ -1,0 +1,46 @@
+"""A small in-memory SiteDriver for unit tests (integration tests use the real lab)."""
+
+import itertools
+from typing import Any
+
+from georedflow.clouds.driver import Resource
+from georedflow.clouds.kinds import Kind
+
+_ids = itertools.count(1)
+
+
+class FakeDriver:
+    def __init__(self, site: str = "fake") -> None:
+        self.site = site
+        self.resources: dict[Kind, dict[str, Resource]] = {}
+        self.creates = 0
+
+    def extensions(self) -> list[str]:
+        return ["provider", "router", "external-net", "vpnaas", "bgpvpn", "segment"]
+
+    def create(self, kind: Kind, attrs: dict[str, Any]) -> Resource:
+        self.creates += 1
+        resource = {"id": f"{kind}-{next(_ids)}", "status": "ACTIVE", **attrs}
+        self.resources.setdefault(kind, {})[resource["id"]] = resource
+        return dict(resource)
+
+    def find(self, kind: Kind, name: str) -> Resource | None:
+        return next((dict(r) for r in self.query(kind) if r.get("name") == name), None)
+
+    def get(self, kind: Kind, resource_id: str) -> Resource | None:
+        found = self.resources.get(kind, {}).get(resource_id)
+        return dict(found) if found else None
+
+    def set_tags(self, kind: Kind, resource_id: str, tags: list[str]) -> Resource:
+        self.resources[kind][resource_id]["tags"] = list(tags)
+        return dict(self.resources[kind][resource_id])
+
+    def query(self, kind: Kind, **filters: Any) -> list[Resource]:
+        return [
+            dict(r)
+            for r in self.resources.get(kind, {}).values()
+            if all(v in r.get(k, []) if k == "tags" else r.get(k) == v for k, v in filters.items())
+        ]
+
+    def delete(self, kind: Kind, resource_id: str) -> bool:
+        return self.resources.get(kind, {}).pop(resource_id, None) is not None
