@@ -1,10 +1,11 @@
 """georedflow-worker's conductor: claims jobs from the ZooKeeper board and runs them.
 
 Fencing: TaskFlow alone keeps running a flow after its claim is gone (a worker
-paused past its session, a partition). Before every engine transition this
-conductor checks that the ZooKeeper session is the one the job was claimed in
-and that the board still names this worker as the owner; if not, or if the
-check cannot be made, the engine is suspended after its in-flight tasks.
+paused past its session, a partition). Before every cloud or logbook write the
+runner asks this conductor whether the ZooKeeper session is still the one the
+job was claimed in and the board still names this worker as the owner; if not,
+or if that cannot be told, the write is refused and the job left to its new
+owner (see ``georedflow.jobs.fencing``).
 """
 
 import logging
@@ -14,6 +15,7 @@ from kazoo.client import KazooClient
 from taskflow.conductors.backends.impl_blocking import BlockingConductor
 from taskflow.jobs.backends.impl_zookeeper import ZookeeperJobBoard
 
+from georedflow.jobs.fencing import Fence
 from georedflow.jobs.runner import JobRunner
 
 LOG = logging.getLogger(__name__)
@@ -41,13 +43,10 @@ class Conductor(BlockingConductor):  # type: ignore[misc]
         job_id = job.details["georedflow_job"]
         session = self._client.client_id
 
-        def should_stop() -> bool:
-            if self._wait_timeout.is_stopped():
-                return True
-            if not self.still_owns(job, session):
-                LOG.warning("job %s: claim lost, fencing this worker off it", job_id)
-                return True
-            return False
+        fence = Fence(job_id, lambda: self.still_owns(job, session))
 
-        outcome = self._runner.run(job_id, should_stop=should_stop)
+        def should_stop() -> bool:
+            return bool(self._wait_timeout.is_stopped() or fence.lost)
+
+        outcome = self._runner.run(job_id, should_stop=should_stop, fence=fence)
         return outcome != "SUSPENDED"

@@ -5,6 +5,7 @@ from typing import Any
 
 from georedflow.clouds.driver import SiteDriver
 from georedflow.clouds.openstack import Clouds
+from georedflow.jobs.fencing import Fence, fenced_driver
 from georedflow.planning.psk import SecretBox
 from georedflow.planning.settings import PlanningSettings
 from georedflow.storage.connections import ConnectionRepository
@@ -26,8 +27,13 @@ class Services:
     def driver(self, site: Site) -> SiteDriver:
         return self.clouds.driver(site.name, site.cloud, site.region)
 
-    def for_job(self, job: Job) -> tuple[dict[str, Any], dict[str, str]]:
-        """The flow's transient store, and role → site name to label each task."""
+    def for_job(
+        self, job: Job, fence: Fence | None = None
+    ) -> tuple[dict[str, Any], dict[str, str]]:
+        """The flow's transient store, and role → site name to label each task.
+
+        With a ``fence``, the drivers refuse cloud writes once the job is lost.
+        """
         sites = self._sites_of(job)
         store: dict[str, Any] = {
             StoreKey.REPO: self.connections,
@@ -36,7 +42,8 @@ class Services:
             "sites": self.sites,
         }
         for role, site in sites.items():
-            store[driver_key(role)] = self.driver(site)
+            driver = self.driver(site)
+            store[driver_key(role)] = driver if fence is None else fenced_driver(driver, fence)
         return store, {role: site.name for role, site in sites.items()}
 
     def _sites_of(self, job: Job) -> dict[str, Site]:

@@ -31,6 +31,7 @@ from georedflow.flows.create import build_create_flow
 from georedflow.flows.delete import build_delete_flow
 from georedflow.flows.probe import build_probe_flow
 from georedflow.jobs.context import Services
+from georedflow.jobs.fencing import Fence, FencedBackend
 from georedflow.roles import ROLES
 from georedflow.storage.jobs import FINISHED, JobRepository
 from georedflow.storage.models import Job
@@ -117,23 +118,29 @@ class JobRunner:
         flow_detail.meta.update({"store": store})
         taskflow.engines.save_factory_details(flow_detail, factory, args, {}, backend=self.backend)
 
-    def _engine(self, job: Job) -> Any:
+    def _engine(self, job: Job, fence: Fence | None) -> Any:
         self.prepare(job.id)
         flow_detail = next(iter(self._book(job.id)))
         return taskflow.engines.load_from_detail(
             flow_detail,
             store=flow_detail.meta.get("store", {}),
-            backend=self.backend,
+            backend=self.backend if fence is None else FencedBackend(self.backend, fence),
             engine="parallel",
             executor=self._executor,
         )
 
-    def run(self, job_id: str, should_stop: Callable[[], bool] | None = None) -> str:
+    def run(
+        self,
+        job_id: str,
+        should_stop: Callable[[], bool] | None = None,
+        fence: Fence | None = None,
+    ) -> str:
         """Run (or resume) the job's flow; returns SUCCEEDED, FAILED or SUSPENDED.
 
         ``should_stop`` is asked at every engine transition; when it answers yes the
         engine is suspended after its in-flight tasks, and the job is left for another
-        runner to resume.
+        runner to resume. ``fence``, when given, guards every cloud and logbook write:
+        once the runner has lost the job it writes nothing more, not even the outcome.
         """
         job = self._jobs.get(job_id)
         if job.state in FINISHED:
@@ -144,11 +151,13 @@ class JobRunner:
         if attempt > 1:
             metrics.RESUMES.inc()
         started = time.perf_counter()
-        outcome = self._attempt(job, should_stop)
+        outcome = self._attempt(job, should_stop, fence)
         metrics.JOB_SECONDS.labels(job.kind, outcome).observe(time.perf_counter() - started)
         return outcome
 
-    def _attempt(self, job: Job, should_stop: Callable[[], bool] | None) -> str:
+    def _attempt(
+        self, job: Job, should_stop: Callable[[], bool] | None, fence: Fence | None
+    ) -> str:
         if job.kind == "delete" and self._services.connections.find(job.connection_id) is None:
             # The previous attempt got as far as forgetting the connection.
             self._jobs.finish(job.id, "SUCCEEDED")
@@ -156,8 +165,8 @@ class JobRunner:
         recorder = TaskRecorder(self._jobs, job.id, self.name)
         engine = None
         try:
-            engine = self._engine(job)
-            store, sites = self._services.for_job(job)
+            engine = self._engine(job, fence)
+            store, sites = self._services.for_job(job, fence)
             engine.storage.inject(store, transient=True)
             self._jobs.plan_tasks(
                 job.id, [(name, sites.get(role_of(name) or "")) for name in task_names(engine)]
@@ -170,6 +179,9 @@ class JobRunner:
                     engine.suspend()
                     suspending = True
         except Exception as error:
+            if fence is not None and fence.lost:
+                LOG.warning("job %s: left to its new owner", job.id)
+                return "SUSPENDED"
             task_name, message = recorder.first_failure or (None, str(error))
             rolled_back = engine is not None and (
                 engine.storage.get_flow_state() == states.REVERTED
