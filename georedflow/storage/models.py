@@ -93,10 +93,29 @@ class Connection(TimestampMixin, Base):
     options: Mapped[dict[str, Any]] = mapped_column(default=dict)
     job_id: Mapped[str | None] = mapped_column(String(36))
     error: Mapped[str | None] = mapped_column(Text)
+    primary_role: Mapped[str] = mapped_column(String(8), default="local")  # activate swaps it
+    findings: Mapped[list[Any]] = mapped_column(default=list)  # drift the last verify found
+    audited_at: Mapped[datetime | None] = mapped_column()
 
     endpoints: Mapped[list["Endpoint"]] = relationship(
         back_populates="connection", cascade="all, delete-orphan", order_by="Endpoint.role"
     )
+
+
+class ConfigSnapshot(Base):
+    """One version of a VNF's configuration, kept for a warm or cold standby."""
+
+    __tablename__ = "config_snapshots"
+    __table_args__ = (UniqueConstraint("connection_id", "version"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    connection_id: Mapped[str] = mapped_column(
+        ForeignKey("connections.id", ondelete="CASCADE"), index=True
+    )
+    version: Mapped[int] = mapped_column(Integer)
+    media_type: Mapped[str] = mapped_column(String(127))
+    content: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class Endpoint(Base):
