@@ -3,7 +3,8 @@
 Sites are infrastructure: everyone authenticated may read them, only admins
 change them. Connections belong to the project that created them: readers of
 that project may read them, members may change them, other projects do not
-see them at all (404, not 403). Jobs follow their connection's project.
+see them at all (404, not 403). Jobs, config snapshots and subscriptions follow
+their connection's (or their own) project the same way.
 """
 
 from georedflow.api.auth import Caller
@@ -24,6 +25,15 @@ RULES: dict[str, frozenset[str]] = {
     "connection:show": READER,
     "connection:create": MEMBER,
     "connection:delete": MEMBER,
+    "connection:activate": MEMBER,
+    "connection:verify": MEMBER,
+    "connection:repair": MEMBER,
+    "config:put": MEMBER,
+    "config:show": READER,
+    "subscription:create": MEMBER,
+    "subscription:list": READER,
+    "subscription:show": READER,
+    "subscription:delete": MEMBER,
     "job:list": READER,
     "job:show": READER,
 }

@@ -183,7 +183,8 @@ def test_connections_belong_to_their_project(
 
 
 def test_every_rule_is_exercised_here() -> None:
-    source = Path(__file__).read_text()
+    # The rules of later features are exercised in test_policy_<feature>.py next to this file.
+    source = "".join(p.read_text() for p in Path(__file__).parent.glob("test_policy*.py"))
     exercised = {
         "site:list": '"/v1/sites").status_code == 200',
         "site:show": '"/v1/sites/east").status_code == 200',
