@@ -34,6 +34,10 @@ echo "== lint and types"
 .venv/bin/ruff format --check .
 .venv/bin/mypy
 
+# The monitoring page's browser test needs Debian's Chromium; without it that test skips
+# (and fails under CI=true).
+scripts/chromium.sh install || echo "chromium: could not install it"
+
 echo "== tests"
 export OS_CLIENT_CONFIG_FILE=$top/.lab/clouds.yaml
 .venv/bin/python -m pytest "$@"
