@@ -5,8 +5,10 @@
     ├── Forbidden             (403) the caller's roles do not allow the action
     ├── NotFound              (404) a site, connection or job that does not exist
     ├── Conflict              (409) the request clashes with the current state
+    ├── TooLarge              (413) a document over its size limit
     ├── InvalidInput          (422) a request refused before any cloud call
     ├── ServiceUnavailable    (503) a dependency (database, job board) does not answer
+    ├── DeliveryFailed        (502) an activation callback did not take the config
     └── CloudError            (502) a site's cloud refused or failed a call
         ├── CloudUnreachable        no answer from Keystone or Neutron
         ├── CloudAuthFailed         the credentials in clouds.yaml were refused
@@ -69,6 +71,20 @@ class ServiceUnavailable(GeoredflowError):
 
     status = 503
     title = "Service unavailable"
+
+
+class TooLarge(GeoredflowError):
+    """A document (e.g. a config snapshot) is over its size limit."""
+
+    status = 413
+    title = "Content too large"
+
+
+class DeliveryFailed(GeoredflowError):
+    """The spare's activation callback did not take the config snapshot."""
+
+    status = 502
+    title = "Delivery failed"
 
 
 class CloudError(GeoredflowError):

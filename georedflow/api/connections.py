@@ -1,12 +1,14 @@
-"""/v1/connections: create, list, show and delete connections."""
+"""/v1/connections: create, list, show, delete; activate, verify, repair; config snapshots."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Header, Query, status
+from fastapi import APIRouter, Header, Query, Request, Response, status
+from fastapi.concurrency import run_in_threadpool
 
 from georedflow.api import schemas, views
 from georedflow.api.deps import CallerDep, ConnectionActions, Connections, Jobs
 from georedflow.api.policy import check_owner, enforce, visible_project
+from georedflow.exceptions import InvalidInput
 from georedflow.technologies import Technology
 
 router = APIRouter(prefix="/v1/connections", tags=["connections"])
@@ -80,4 +82,121 @@ def delete_connection(
     job = actions.delete(connection_id)
     return schemas.ConnectionAccepted(
         connection=views.connection(connections.get(connection_id)), job=views.job(jobs.get(job.id))
+    )
+
+
+def _owned(connections: Connections, caller: CallerDep, connection_id: str) -> None:
+    check_owner(caller, connections.get(connection_id).project_id, f"connection '{connection_id}'")
+
+
+def _accepted(connections: Connections, jobs: Jobs, connection_id: str, job_id: str) -> Any:
+    return schemas.ConnectionAccepted(
+        connection=views.connection(connections.get(connection_id)),
+        job=views.job(jobs.get(job_id)),
+    )
+
+
+@router.post("/{connection_id}/activate", status_code=status.HTTP_202_ACCEPTED)
+def activate_connection(
+    connection_id: str,
+    actions: ConnectionActions,
+    connections: Connections,
+    jobs: Jobs,
+    caller: CallerDep,
+) -> schemas.ConnectionAccepted:
+    """Fail over: the backup endpoint becomes primary.
+
+    A dormant cold standby is built first, then the latest config snapshot is
+    POSTed to ``options.activation_callback``. A failed activation changes nothing.
+    """
+    _owned(connections, caller, connection_id)
+    enforce(caller, "connection:activate")
+    job = actions.activate(connection_id)
+    return _accepted(connections, jobs, connection_id, job.id)  # type: ignore[no-any-return]
+
+
+@router.post("/{connection_id}/verify", status_code=status.HTTP_202_ACCEPTED)
+def verify_connection(
+    connection_id: str,
+    actions: ConnectionActions,
+    connections: Connections,
+    jobs: Jobs,
+    caller: CallerDep,
+) -> schemas.ConnectionAccepted:
+    """Compare both sites with the record: DEGRADED with ``findings`` if anything drifted."""
+    _owned(connections, caller, connection_id)
+    enforce(caller, "connection:verify")
+    job = actions.verify(connection_id)
+    return _accepted(connections, jobs, connection_id, job.id)  # type: ignore[no-any-return]
+
+
+@router.post("/{connection_id}/repair", status_code=status.HTTP_202_ACCEPTED)
+def repair_connection(
+    connection_id: str,
+    actions: ConnectionActions,
+    connections: Connections,
+    jobs: Jobs,
+    caller: CallerDep,
+) -> schemas.ConnectionAccepted:
+    """Replace what drifted and make again what is missing; back to ACTIVE."""
+    _owned(connections, caller, connection_id)
+    enforce(caller, "connection:repair")
+    job = actions.repair(connection_id)
+    return _accepted(connections, jobs, connection_id, job.id)  # type: ignore[no-any-return]
+
+
+_CONFIG_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/json": {"schema": {}},
+            "text/plain": {"schema": {"type": "string"}},
+        },
+    }
+}
+
+
+@router.put(
+    "/{connection_id}/config",
+    status_code=status.HTTP_201_CREATED,
+    openapi_extra=_CONFIG_BODY,
+)
+async def put_config(
+    connection_id: str,
+    request: Request,
+    actions: ConnectionActions,
+    connections: Connections,
+    caller: CallerDep,
+) -> schemas.ConfigVersion:
+    """Keep the VNF's configuration (a JSON document or text) as a new version."""
+    _owned(connections, caller, connection_id)
+    enforce(caller, "config:put")
+    media_type = request.headers.get("content-type", "text/plain").split(";")[0].strip().lower()
+    if media_type != "application/json" and not media_type.startswith("text/"):
+        raise InvalidInput("a config snapshot is application/json or text/*")
+    content = await request.body()
+    snapshot = await run_in_threadpool(actions.put_config, connection_id, media_type, content)
+    return views.config_version(snapshot)
+
+
+@router.get(
+    "/{connection_id}/config",
+    response_class=Response,
+    responses={200: {"content": {"application/json": {}, "text/plain": {}}}},
+)
+def get_config(
+    connection_id: str,
+    actions: ConnectionActions,
+    connections: Connections,
+    caller: CallerDep,
+    version: Annotated[int | None, Query(ge=1)] = None,
+) -> Response:
+    """The latest config snapshot, or ``?version=N``; its version is in a header."""
+    _owned(connections, caller, connection_id)
+    enforce(caller, "config:show")
+    snapshot = actions.get_config(connection_id, version)
+    return Response(
+        content=snapshot.content,
+        media_type=snapshot.media_type,
+        headers={"Georedflow-Config-Version": str(snapshot.version)},
     )

@@ -2,8 +2,9 @@
 
 from datetime import datetime
 from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, SecretStr, StringConstraints
 
 from georedflow.technologies import Technology
 
@@ -72,6 +73,11 @@ class ConnectionOptions(Strict):
         ]
         | None
     ) = None
+    bandwidth_mbps: Annotated[int, Field(ge=1, le=400_000)] | None = None  # hot: required
+    prebuild: bool | None = None  # cold: build the link at create instead of at activate
+    activation_callback: (
+        Annotated[str, StringConstraints(pattern=r"^https?://\S+$", max_length=2048)] | None
+    ) = None
 
 
 class ConnectionCreate(Strict):
@@ -108,10 +114,21 @@ class ConnectionOut(BaseModel):
     local: EndpointOut
     remote: EndpointOut
     parameters: dict[str, Any]
+    primary: Literal["local", "remote"]
+    findings: list[dict[str, Any]]
+    audited_at: datetime | None
     job_id: str | None
     error: str | None
     created_at: datetime
     updated_at: datetime
+
+
+class ConfigVersion(BaseModel):
+    connection_id: str
+    version: int
+    media_type: str
+    size: int
+    created_at: datetime
 
 
 class TaskOut(BaseModel):
@@ -195,3 +212,66 @@ PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
         503: "A dependency does not answer",
     }.items()
 }
+
+
+# Subscriptions (webhooks)
+
+EventType = Literal[
+    "job.succeeded", "job.failed", "connection.state_changed", "connection.degraded"
+]
+MAX_CALLBACK_URI = 2048
+
+
+def _callback_uri(value: str) -> str:
+    """http(s) with a host; no credentials in it (they would show in listings and logs)."""
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https"):
+        raise ValueError("must be an http:// or https:// URI")
+    if not parts.hostname:
+        raise ValueError("must name a host")
+    if parts.username is not None or parts.password is not None:
+        raise ValueError("must not carry credentials; set 'secret' to have requests signed")
+    if parts.fragment:
+        raise ValueError("must not have a #fragment")
+    return value
+
+
+CallbackUri = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=MAX_CALLBACK_URI, pattern=r"^[^\s\x00-\x1f\x7f]+$"),
+    AfterValidator(_callback_uri),
+]
+
+
+class SubscriptionFilter(Strict):
+    """What to receive; a criterion left out matches everything."""
+
+    connection_ids: (
+        Annotated[
+            list[Annotated[str, StringConstraints(min_length=1, max_length=36)]],
+            Field(min_length=1, max_length=100),
+        ]
+        | None
+    ) = None
+    event_types: Annotated[list[EventType], Field(min_length=1, max_length=4)] | None = None
+
+
+class SubscriptionCreate(Strict):
+    callback_uri: CallbackUri = Field(description="Where events are POSTed (http or https).")
+    filter: SubscriptionFilter = Field(default_factory=SubscriptionFilter)
+    secret: Annotated[SecretStr, Field(min_length=16, max_length=255)] | None = Field(
+        None,
+        description="Signs every body (X-Georedflow-Signature: sha256=HMAC); never shown again.",
+    )
+
+
+class SubscriptionOut(BaseModel):
+    id: str
+    callback_uri: str
+    filter: SubscriptionFilter
+    signed: bool = Field(description="Whether a secret signs the requests (it is never shown).")
+    created_at: datetime
+
+
+class SubscriptionList(BaseModel):
+    subscriptions: list[SubscriptionOut]

@@ -2,7 +2,7 @@
 
 from georedflow.api import schemas
 from georedflow.clouds.kinds import Kind
-from georedflow.storage.models import Connection, Endpoint, Job
+from georedflow.storage.models import ConfigSnapshot, Connection, Endpoint, Job, Subscription
 
 
 def _first(endpoint: Endpoint, kind: Kind) -> str | None:
@@ -33,6 +33,9 @@ def connection(item: Connection) -> schemas.ConnectionOut:
         local=sides["local"],
         remote=sides["remote"],
         parameters=item.parameters,
+        primary=item.primary_role,  # type: ignore[arg-type]
+        findings=item.findings,
+        audited_at=item.audited_at,
         job_id=item.job_id,
         error=item.error,
         created_at=item.created_at,
@@ -40,5 +43,26 @@ def connection(item: Connection) -> schemas.ConnectionOut:
     )
 
 
+def config_version(item: ConfigSnapshot) -> schemas.ConfigVersion:
+    return schemas.ConfigVersion(
+        connection_id=item.connection_id,
+        version=item.version,
+        media_type=item.media_type,
+        size=len(item.content.encode()),
+        created_at=item.created_at,
+    )
+
+
 def job(item: Job) -> schemas.JobOut:
     return schemas.JobOut.model_validate(item)
+
+
+def subscription(item: Subscription) -> schemas.SubscriptionOut:
+    # The secret stays in the database: a response only says whether there is one.
+    return schemas.SubscriptionOut(
+        id=item.id,
+        callback_uri=item.callback_uri,
+        filter=schemas.SubscriptionFilter.model_validate(item.filter),
+        signed=item.secret is not None,
+        created_at=item.created_at,
+    )

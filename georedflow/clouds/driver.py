@@ -29,6 +29,12 @@ class SiteDriver(Protocol):
 
     def get(self, kind: Kind, resource_id: str) -> Resource | None: ...
 
+    def update(self, kind: Kind, resource_id: str, attrs: dict[str, Any]) -> Resource:
+        """Change attributes of an existing resource; returns it as it now is."""
+
+    def ensure_bandwidth_limit(self, policy_id: str, max_kbps: int) -> Resource:
+        """The QoS policy's one bandwidth-limit rule, created or corrected to ``max_kbps``."""
+
     def set_tags(self, kind: Kind, resource_id: str, tags: list[str]) -> Resource:
         """Replace the resource's tags; returns the resource as it is now."""
         ...

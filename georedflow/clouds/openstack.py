@@ -48,6 +48,30 @@ class OpenStackDriver:
         created = self._call(f"create {kind}", f"create_{kind}", **body)
         return self.set_tags(kind, created.id, list(tags))
 
+    def update(self, kind: Kind, resource_id: str, attrs: dict[str, Any]) -> Resource:
+        return _plain(self._call(f"update {kind}", f"update_{kind}", resource_id, **attrs))
+
+    def ensure_bandwidth_limit(self, policy_id: str, max_kbps: int) -> Resource:
+        with translated(self.site, "list QoS rules"):
+            rules = list(self._network.qos_bandwidth_limit_rules(policy_id))
+        if rules and rules[0].max_kbps == max_kbps:
+            return _plain(rules[0])
+        if rules:
+            return _plain(
+                self._call(
+                    "update QoS rule",
+                    "update_qos_bandwidth_limit_rule",
+                    rules[0],
+                    policy_id,
+                    max_kbps=max_kbps,
+                )
+            )
+        return _plain(
+            self._call(
+                "create QoS rule", "create_qos_bandwidth_limit_rule", policy_id, max_kbps=max_kbps
+            )
+        )
+
     def set_tags(self, kind: Kind, resource_id: str, tags: list[str]) -> Resource:
         resource = self._call(f"get {kind}", f"get_{kind}", resource_id)
         self._call(f"tag {kind}", "set_tags", resource, list(tags))

@@ -1,19 +1,35 @@
-"""Building a connection: checkpoint, survey and plan, both sites in parallel, joins, verify."""
+"""Building a connection: checkpoint, survey and plan, both sites in parallel, joins, verify.
+
+A cold standby only plans and reserves at create (``build_reserve_flow``); the
+build graph is the same when it is activated or repaired later (flows/standby.py).
+"""
 
 from taskflow.flow import Flow
 from taskflow.patterns import graph_flow, linear_flow, unordered_flow
 
 from georedflow.roles import ROLES
-from georedflow.tasks import bgpvpn, network, router, vpn
+from georedflow.tasks import bgpvpn, network, qos, router, vpn
 from georedflow.tasks.base import SiteTask
 from georedflow.tasks.connection import MarkConnectionBuilding, RecordConnection
 from georedflow.tasks.planning import PlanConnection, SurveySite
+from georedflow.tasks.standby import MarkConnectionDormant
 from georedflow.tasks.verify import VerifyNetwork, VerifySubnet, WaitForSiteConnection
 from georedflow.technologies import Technology
 
 
-def _site_tasks(technology: Technology, role: str) -> list[SiteTask]:
+def _qos_tasks(technology: Technology, role: str, mode: str) -> list[SiteTask]:
+    """Hot standby: a bandwidth guarantee on each side's link network."""
+    if mode != "hot" or (technology is Technology.SEGMENTS and role == "remote"):
+        return []  # the cells share one network: its policy is set once, locally
+    return [qos.CreateQosPolicy(role), qos.ApplyQosPolicy(role)]
+
+
+def _site_tasks(technology: Technology, role: str, mode: str) -> list[SiteTask]:
     """What one site builds on its own, before anything needs the other side."""
+    return _link_tasks(technology, role) + _qos_tasks(technology, role, mode)
+
+
+def _link_tasks(technology: Technology, role: str) -> list[SiteTask]:
     if technology is Technology.SEGMENTS:
         # One shared Neutron: the local side makes the routed network, the remote side
         # adds its cell's segment to it.
@@ -58,19 +74,42 @@ def _verify_tasks(technology: Technology) -> list[SiteTask]:
     return tasks
 
 
-def build_create_flow(technology: str) -> Flow:
-    tech = Technology(technology)
-    local, remote = _site_tasks(tech, "local"), _site_tasks(tech, "remote")
+def build_graph(tech: Technology, mode: str) -> tuple[Flow, list[str]]:
+    """Both sites side by side, then what joins them; and the names of what it makes."""
+    local, remote = _site_tasks(tech, "local", mode), _site_tasks(tech, "remote", mode)
     joins = _join_tasks(tech)
     made = [name for t in [*local, *remote, *joins] for name in t.provides]
+    graph = graph_flow.Flow("build").add(
+        graph_flow.Flow("local-site").add(*local),
+        graph_flow.Flow("remote-site").add(*remote),
+        *joins,
+    )
+    return graph, made
+
+
+def verify_flow(tech: Technology) -> Flow:
+    return unordered_flow.Flow("verify").add(*_verify_tasks(tech))
+
+
+def plan_flow() -> Flow:
+    return graph_flow.Flow("plan").add(SurveySite("local"), SurveySite("remote"), PlanConnection())
+
+
+def build_create_flow(technology: str, mode: str = "warm") -> Flow:
+    tech = Technology(technology)
+    build, made = build_graph(tech, mode)
     return linear_flow.Flow(f"create-{tech}").add(
         MarkConnectionBuilding(),
-        graph_flow.Flow("plan").add(SurveySite("local"), SurveySite("remote"), PlanConnection()),
-        graph_flow.Flow("build").add(
-            graph_flow.Flow("local-site").add(*local),
-            graph_flow.Flow("remote-site").add(*remote),
-            *joins,
-        ),
-        unordered_flow.Flow("verify").add(*_verify_tasks(tech)),
+        plan_flow(),
+        build,
+        verify_flow(tech),
         RecordConnection(requires=made),
+    )
+
+
+def build_reserve_flow(technology: str) -> Flow:
+    """A cold standby's create: plan and hold addresses and identifiers, build nothing."""
+    tech = Technology(technology)
+    return linear_flow.Flow(f"reserve-{tech}").add(
+        MarkConnectionBuilding(), plan_flow(), MarkConnectionDormant()
     )

@@ -5,9 +5,11 @@ from typing import Any
 
 from georedflow.clouds.driver import SiteDriver
 from georedflow.clouds.openstack import Clouds
+from georedflow.delivery import ConfigDelivery
 from georedflow.jobs.fencing import Fence, fenced_driver
 from georedflow.planning.psk import SecretBox
 from georedflow.planning.settings import PlanningSettings
+from georedflow.storage.configs import ConfigRepository
 from georedflow.storage.connections import ConnectionRepository
 from georedflow.storage.models import Job, Site
 from georedflow.storage.sites import SiteRepository
@@ -23,6 +25,8 @@ class Services:
     clouds: Clouds
     secret_box: SecretBox
     settings: PlanningSettings
+    configs: ConfigRepository
+    delivery: ConfigDelivery
 
     def driver(self, site: Site) -> SiteDriver:
         return self.clouds.driver(site.name, site.cloud, site.region)
@@ -39,6 +43,8 @@ class Services:
             StoreKey.REPO: self.connections,
             StoreKey.SECRET_BOX: self.secret_box,
             StoreKey.SETTINGS: self.settings,
+            StoreKey.CONFIGS: self.configs,
+            StoreKey.DELIVERY: self.delivery,
             "sites": self.sites,
         }
         for role, site in sites.items():

@@ -23,6 +23,8 @@ LOG = logging.getLogger(__name__)
 MUTATING_CALLS = frozenset(
     {
         "create",
+        "update",
+        "ensure_bandwidth_limit",
         "set_tags",
         "delete",
         "add_router_interface",
@@ -82,7 +84,7 @@ class _Guarded:
 
 
 def fenced_driver(driver: SiteDriver, fence: Fence) -> SiteDriver:
-    return _Guarded(driver, fence, MUTATING_CALLS)  # type: ignore[return-value]
+    return _Guarded(driver, fence, MUTATING_CALLS)
 
 
 class FencedBackend(_Guarded):

@@ -27,22 +27,28 @@ from taskflow.types import notifier
 from taskflow.utils import persistence_utils as p_utils
 
 from georedflow import metrics
-from georedflow.flows.create import build_create_flow
+from georedflow.flows.create import build_create_flow, build_reserve_flow
 from georedflow.flows.delete import build_delete_flow
 from georedflow.flows.probe import build_probe_flow
+from georedflow.flows.standby import build_activate_flow, build_repair_flow, build_verify_flow
 from georedflow.jobs.context import Services
 from georedflow.jobs.fencing import Fence, FencedBackend
 from georedflow.roles import ROLES
 from georedflow.storage.jobs import FINISHED, JobRepository
 from georedflow.storage.models import Job
+from georedflow.tasks.base import StoreKey
 
 LOG = logging.getLogger(__name__)
 
 # Module-level factories: a runner in another process re-imports them by name.
 FACTORIES: dict[str, Callable[..., Flow]] = {
     "create": build_create_flow,
+    "reserve": build_reserve_flow,
     "delete": build_delete_flow,
     "probe": build_probe_flow,
+    "activate": build_activate_flow,
+    "verify": build_verify_flow,
+    "repair": build_repair_flow,
 }
 
 # Task states as the job shows them.
@@ -93,10 +99,25 @@ class JobRunner:
         self.name = name or worker_name()
 
     def _factory_args(self, job: Job) -> tuple[Callable[..., Flow], list[Any], dict[str, Any]]:
-        if job.connection_id:
-            connection = self._services.connections.get(job.connection_id)
-            return FACTORIES[job.kind], [connection.technology], {"connection_id": connection.id}
-        return FACTORIES[job.kind], [], {"site_id": job.site_id}
+        """The job's flow factory, its arguments and persisted store, fixed at first run."""
+        if not job.connection_id:
+            return FACTORIES[job.kind], [], {"site_id": job.site_id}
+        connection = self._services.connections.get(job.connection_id)
+        tech, mode = connection.technology, connection.mode
+        store: dict[str, Any] = {"connection_id": connection.id}
+        match job.kind:
+            case "create" if mode == "cold" and not connection.options.get("prebuild"):
+                return FACTORIES["reserve"], [tech], store
+            case "create":
+                return FACTORIES["create"], [tech, mode], store
+            case "activate":
+                # The state it had before the job: where a failed activation returns.
+                return FACTORIES["activate"], [tech, mode, connection.state], store
+            case "repair":
+                store[StoreKey.KEEP_ON_REVERT] = True
+                return FACTORIES["repair"], [tech, mode, connection.state], store
+            case _:
+                return FACTORIES[job.kind], [tech], store
 
     def _book(self, job_id: str) -> Any:
         with contextlib.closing(self.backend.get_connection()) as conn:

@@ -76,6 +76,7 @@ def plan_connection(
         "segmentation_id": None,
         "mtu": options.get("mtu"),
         "route_targets": [],
+        "bandwidth_mbps": options.get("bandwidth_mbps"),  # hot standby: QoS on the link
     }
     for role, pool in zip(ROLES, pools, strict=True):
         physnets = endpoints[role].get("physical_networks") or {}

@@ -1,19 +1,22 @@
 """Creating and deleting connections: every check that needs no cloud call, then a job."""
 
 import hashlib
+import json
 
 from sqlalchemy.exc import IntegrityError
 
 from georedflow.api.schemas import ConnectionCreate
 from georedflow.clouds.openstack import Clouds
-from georedflow.exceptions import Conflict, InvalidInput, NotFound
+from georedflow.exceptions import Conflict, InvalidInput, NotFound, TooLarge
 from georedflow.jobs.board import JobBoard
 from georedflow.planning.addresses import overlapping, parse_cidr
 from georedflow.roles import ROLES
 from georedflow.services.scope import derive_scope
+from georedflow.standby import StandbySettings
+from georedflow.storage.configs import ConfigRepository
 from georedflow.storage.connections import ConnectionRepository
 from georedflow.storage.jobs import JobRepository
-from georedflow.storage.models import Connection, Job, Site
+from georedflow.storage.models import ConfigSnapshot, Connection, Job, Site
 from georedflow.storage.sites import SiteRepository
 from georedflow.technologies import TECHNOLOGIES, Technology
 
@@ -26,7 +29,12 @@ class ConnectionService:
         sites: SiteRepository,
         clouds: Clouds,
         board: JobBoard,
+        *,
+        configs: ConfigRepository,
+        standby: StandbySettings,
     ) -> None:
+        self._configs = configs
+        self._standby = standby
         self._connections = connections
         self._jobs = jobs
         self._sites = sites
@@ -179,6 +187,65 @@ class ConnectionService:
                 raise InvalidInput("options.segmentation_id: a VLAN id is 1 to 4094")
         if options.route_targets is not None and tech is not Technology.BGPVPN:
             raise InvalidInput(f"options.route_targets does not apply to {tech}")
+        if body.mode == "hot" and options.bandwidth_mbps is None:
+            raise InvalidInput(
+                "a hot standby guarantees the link's bandwidth: options.bandwidth_mbps is required"
+            )
+        if body.mode != "hot" and options.bandwidth_mbps is not None:
+            raise InvalidInput(f"options.bandwidth_mbps applies to hot standbys, not {body.mode}")
+        if body.mode != "cold" and options.prebuild is not None:
+            raise InvalidInput(f"options.prebuild applies to cold standbys, not {body.mode}")
+
+    def activate(self, connection_id: str) -> Job:
+        """Fail over to the backup; a cold standby is built first and given its config."""
+        connection = self._connections.get(connection_id)
+        if connection.mode == "cold" and self._configs.latest(connection_id) is None:
+            raise Conflict(
+                f"connection {connection_id} is a cold standby with no config snapshot to "
+                "hand to its spare; PUT one to /v1/connections/{id}/config first"
+            )
+        return self._start(connection_id, "activate", {"ACTIVE", "DEGRADED", "DORMANT"})
+
+    def verify(self, connection_id: str) -> Job:
+        return self._start(connection_id, "verify", {"ACTIVE", "DEGRADED"})
+
+    def repair(self, connection_id: str) -> Job:
+        return self._start(connection_id, "repair", {"ACTIVE", "DEGRADED"})
+
+    def _start(self, connection_id: str, kind: str, from_states: set[str]) -> Job:
+        job = self._connections.start_job(
+            connection_id, kind, state=None, from_states=frozenset(from_states)
+        )
+        self._board.post(job.id)
+        return job
+
+    def put_config(self, connection_id: str, media_type: str, content: bytes) -> ConfigSnapshot:
+        """Keep a new version of the VNF's configuration for its warm or cold standby."""
+        connection = self._connections.get(connection_id)
+        if connection.mode == "hot":
+            raise Conflict(
+                f"connection {connection_id} is a hot standby, kept in step live; "
+                "config snapshots are for warm and cold standbys"
+            )
+        limit = self._standby.max_config_bytes
+        if len(content) > limit:
+            raise TooLarge(
+                f"a config snapshot is at most {limit} bytes; this one is {len(content)}"
+            )
+        try:
+            text = content.decode()
+        except UnicodeDecodeError:
+            raise InvalidInput("a config snapshot is a JSON document or UTF-8 text") from None
+        if media_type == "application/json":
+            try:
+                json.loads(text)
+            except ValueError as error:
+                raise InvalidInput(f"the config is declared JSON but is not: {error}") from None
+        return self._configs.put(connection_id, media_type, text, self._standby.config_versions)
+
+    def get_config(self, connection_id: str, version: int | None) -> ConfigSnapshot:
+        self._connections.get(connection_id)
+        return self._configs.get(connection_id, version)
 
     def delete(self, connection_id: str) -> Job:
         connection = self._connections.get(connection_id)

@@ -7,6 +7,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from georedflow.exceptions import Conflict, NotFound
+from georedflow.roles import other
 from georedflow.storage.jobs import FINISHED
 from georedflow.storage.models import (
     Connection,
@@ -16,6 +17,7 @@ from georedflow.storage.models import (
     Reservation,
     Secret,
     Site,
+    utcnow,
 )
 from georedflow.storage.pagination import after_marker
 
@@ -118,10 +120,25 @@ class ConnectionRepository:
             query = after_marker(query, session, Connection, marker, "connection")
             return list(session.scalars(query.limit(limit)))
 
-    def start_job(self, connection_id: str, kind: str, state: str) -> Job:
-        """A new job for the connection, refused while another one is in flight."""
+    def start_job(
+        self,
+        connection_id: str,
+        kind: str,
+        state: str | None,
+        from_states: frozenset[str] | None = None,
+    ) -> Job:
+        """A new job for the connection, refused while another one is in flight.
+
+        ``state``: the connection's state from now on (None: the job's first task
+        sets it). With ``from_states``, refused unless the connection is in one of them.
+        """
         with self._sessions.begin() as session:
             connection = self._lookup(session, connection_id)
+            if from_states is not None and connection.state not in from_states:
+                raise Conflict(
+                    f"connection {connection_id} is {connection.state}; {kind} needs it "
+                    f"{' or '.join(sorted(from_states))}"
+                )
             if connection.job_id:
                 current = session.get(Job, connection.job_id)
                 if current is not None and current.state not in FINISHED:
@@ -133,7 +150,8 @@ class ConnectionRepository:
             session.add(job)
             session.flush()
             connection.job_id = job.id
-            connection.state = state
+            if state is not None:
+                connection.state = state
             return job
 
     def set_state(self, connection_id: str, state: str, error: str | None = None) -> None:
@@ -147,6 +165,7 @@ class ConnectionRepository:
         connection_id: str,
         *,
         parameters: dict[str, Any] | None = None,
+        plan: dict[str, Any] | None = None,
         cidrs: dict[str, str] | None = None,
         resources: dict[str, list[dict[str, Any]]] | None = None,
     ) -> None:
@@ -155,11 +174,56 @@ class ConnectionRepository:
             connection = self._lookup(session, connection_id)
             if parameters is not None:
                 connection.parameters = parameters
+            if plan is not None:
+                connection.plan = plan
             for endpoint in connection.endpoints:
                 if cidrs and endpoint.role in cidrs:
                     endpoint.cidr = cidrs[endpoint.role]
                 if resources is not None:
                     endpoint.resources = resources.get(endpoint.role, [])
+
+    def swap_primary(self, connection_id: str) -> str:
+        """Fail over: the backup endpoint becomes the primary one; returns its role."""
+        with self._sessions.begin() as session:
+            connection = self._lookup(session, connection_id)
+            connection.primary_role = other(connection.primary_role)
+            return connection.primary_role
+
+    def record_findings(
+        self, connection_id: str, findings: list[dict[str, Any]], *, only_if_idle: bool = False
+    ) -> bool:
+        """Store a verify's findings: DEGRADED with them, ACTIVE without.
+
+        ``only_if_idle`` (the periodic audit) leaves a connection alone that is not
+        ACTIVE or DEGRADED or has a job in flight; returns whether it was updated.
+        """
+        with self._sessions.begin() as session:
+            connection = self._lookup(session, connection_id)
+            if only_if_idle:
+                current = session.get(Job, connection.job_id) if connection.job_id else None
+                busy = current is not None and current.state not in FINISHED
+                if busy or connection.state not in ("ACTIVE", "DEGRADED"):
+                    return False
+            connection.findings = findings
+            connection.audited_at = utcnow()
+            connection.state = "DEGRADED" if findings else "ACTIVE"
+            return True
+
+    def due_for_audit(self, intervals: dict[str, float]) -> list[str]:
+        """Ids of built connections whose mode's audit interval has passed."""
+        now = utcnow()
+        with self._sessions() as session:
+            rows = session.execute(
+                select(Connection.id, Connection.mode, Connection.audited_at).where(
+                    Connection.state.in_(("ACTIVE", "DEGRADED"))
+                )
+            )
+            return [
+                id_
+                for id_, mode, audited in rows
+                if mode in intervals
+                and (audited is None or (now - audited).total_seconds() >= intervals[mode])
+            ]
 
     def remove(self, connection_id: str) -> None:
         with self._sessions.begin() as session:

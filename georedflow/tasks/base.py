@@ -22,6 +22,9 @@ class StoreKey(StrEnum):
     REPO = "repo"  # transient: ConnectionRepository
     SECRET_BOX = "secret_box"  # noqa: S105  transient: decrypts pre-shared keys
     SETTINGS = "settings"  # transient: PlanningSettings
+    CONFIGS = "configs"  # transient: ConfigRepository
+    DELIVERY = "delivery"  # transient: ConfigDelivery
+    KEEP_ON_REVERT = "keep_on_revert"  # persisted: a repair never removes a working link
 
 
 SHARED_ARGS = frozenset(StoreKey)
@@ -114,6 +117,9 @@ def remove_named(driver: SiteDriver, kind: Kind, connection_id: str, step: str) 
 class CreateResource(SiteTask):
     """A task whose one side effect is one named Neutron resource of ``kind``."""
 
-    def revert(self, driver: SiteDriver, connection_id: str, **kwargs: Any) -> None:
+    def revert(
+        self, driver: SiteDriver, connection_id: str, keep_on_revert: bool = False, **kwargs: Any
+    ) -> None:
         assert self.kind is not None
-        remove_named(driver, self.kind, connection_id, self.step())
+        if not keep_on_revert:
+            remove_named(driver, self.kind, connection_id, self.step())

@@ -25,6 +25,12 @@ class AssociateNetwork(SiteTask):
         return {"type": "bgpvpn_network_association", "id": association["id"]}
 
     def revert(
-        self, driver: SiteDriver, bgpvpn: dict[str, Any], network: dict[str, Any], **kwargs: Any
+        self,
+        driver: SiteDriver,
+        bgpvpn: dict[str, Any],
+        network: dict[str, Any],
+        keep_on_revert: bool = False,
+        **kwargs: Any,
     ) -> None:
-        driver.disassociate_network(bgpvpn["id"], network["id"])
+        if not keep_on_revert:
+            driver.disassociate_network(bgpvpn["id"], network["id"])

@@ -48,7 +48,15 @@ class MarkConnectionBuilding(Task):
 
 
 class RecordConnection(Task):
-    """Store what was built on each side and mark the connection ACTIVE."""
+    """Store what was built on each side and mark the connection ACTIVE.
+
+    An activation records without the state change: it is ACTIVE only once the
+    roles have swapped, the flow's last step.
+    """
+
+    def __init__(self, mark_active: bool = True, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self._mark_active = mark_active
 
     def execute(self, repo: ConnectionRepository, connection_id: str, **results: Any) -> None:
         resources: dict[str, list[dict[str, Any]]] = {"local": [], "remote": []}
@@ -57,7 +65,8 @@ class RecordConnection(Task):
                 role = key.split("_", 1)[0]
                 resources[role].append({"type": result["type"], "id": result["id"]})
         repo.record(connection_id, resources=resources)
-        repo.set_state(connection_id, "ACTIVE")
+        if self._mark_active:
+            repo.set_state(connection_id, "ACTIVE")
 
 
 class MarkConnectionDeleting(Task):

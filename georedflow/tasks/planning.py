@@ -120,6 +120,7 @@ class PlanConnection(Task):
         repo.record(
             connection_id,
             parameters=_public_parameters(plan),
+            plan=plan,
             cidrs={role: plan[role]["cidr"] for role in ROLES},
         )
         return plan

@@ -30,6 +30,12 @@ class AttachRouterInterface(SiteTask):
         return {"router_id": router["id"], "subnet_id": subnet["id"]}
 
     def revert(
-        self, driver: SiteDriver, router: dict[str, Any], subnet: dict[str, Any], **kwargs: Any
+        self,
+        driver: SiteDriver,
+        router: dict[str, Any],
+        subnet: dict[str, Any],
+        keep_on_revert: bool = False,
+        **kwargs: Any,
     ) -> None:
-        driver.remove_router_interface(router["id"], subnet["id"])
+        if not keep_on_revert:
+            driver.remove_router_interface(router["id"], subnet["id"])

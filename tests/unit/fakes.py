@@ -31,6 +31,15 @@ class FakeDriver:
         found = self.resources.get(kind, {}).get(resource_id)
         return dict(found) if found else None
 
+    def update(self, kind: Kind, resource_id: str, attrs: dict[str, Any]) -> Resource:
+        self.resources[kind][resource_id].update(attrs)
+        return dict(self.resources[kind][resource_id])
+
+    def ensure_bandwidth_limit(self, policy_id: str, max_kbps: int) -> Resource:
+        policy = self.resources[Kind.QOS_POLICY][policy_id]
+        policy["rules"] = [{"type": "bandwidth_limit", "max_kbps": max_kbps}]
+        return dict(policy["rules"][0])
+
     def set_tags(self, kind: Kind, resource_id: str, tags: list[str]) -> Resource:
         self.resources[kind][resource_id]["tags"] = list(tags)
         return dict(self.resources[kind][resource_id])

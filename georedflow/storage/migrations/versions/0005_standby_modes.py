@@ -1,4 +1,4 @@
-"""standby modes: primary role, drift findings, config snapshots
+"""standby modes: the plan, primary role, drift findings, config snapshots
 
 Revision ID: 0005
 Revises: 0004
@@ -17,6 +17,7 @@ depends_on: str | Sequence[str] | None = None
 
 def upgrade() -> None:
     with op.batch_alter_table("connections") as batch:
+        batch.add_column(sa.Column("plan", sa.JSON(), nullable=False, server_default="{}"))
         batch.add_column(
             sa.Column("primary_role", sa.String(length=8), nullable=False, server_default="local")
         )
@@ -44,3 +45,4 @@ def downgrade() -> None:
         batch.drop_column("audited_at")
         batch.drop_column("findings")
         batch.drop_column("primary_role")
+        batch.drop_column("plan")

@@ -1,0 +1,59 @@
+"""Delivering a config snapshot to the spare VNF's activation callback."""
+
+import logging
+import time
+from dataclasses import dataclass
+
+import httpx
+
+from georedflow.exceptions import DeliveryFailed
+from georedflow.storage.models import ConfigSnapshot, Connection
+
+LOG = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class ConfigDelivery:
+    """POSTs with retries and exponential back-off; raises once every attempt failed."""
+
+    attempts: int = 5
+    backoff: float = 1.0  # seconds before the second attempt; doubles each time
+    timeout: float = 10.0
+
+    def deliver(self, url: str, connection: Connection, snapshot: ConfigSnapshot) -> None:
+        headers = {
+            "Content-Type": snapshot.media_type,
+            "X-Georedflow-Connection": connection.id,
+            "X-Georedflow-Config-Version": str(snapshot.version),
+        }
+        last = ""
+        for attempt in range(1, self.attempts + 1):
+            try:
+                response = httpx.post(
+                    url, content=snapshot.content.encode(), headers=headers, timeout=self.timeout
+                )
+                if response.is_success:
+                    LOG.info(
+                        "connection %s: config version %d delivered to %s",
+                        connection.id,
+                        snapshot.version,
+                        url,
+                    )
+                    return
+                last = f"HTTP {response.status_code}"
+            except httpx.HTTPError as error:
+                last = f"{type(error).__name__}: {error}"
+            LOG.warning(
+                "connection %s: config delivery attempt %d/%d to %s failed: %s",
+                connection.id,
+                attempt,
+                self.attempts,
+                url,
+                last,
+            )
+            if attempt < self.attempts:
+                time.sleep(self.backoff * 2 ** (attempt - 1))
+        raise DeliveryFailed(
+            f"the activation callback {url} did not take config version {snapshot.version} "
+            f"after {self.attempts} attempts (last: {last})"
+        )

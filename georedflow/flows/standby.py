@@ -1,0 +1,65 @@
+"""Activating (failing over), verifying and repairing a connection."""
+
+from taskflow.flow import Flow
+from taskflow.patterns import graph_flow, linear_flow, unordered_flow
+
+from georedflow.flows.create import build_graph, verify_flow
+from georedflow.roles import ROLES
+from georedflow.tasks.connection import RecordConnection
+from georedflow.tasks.standby import (
+    AuditSite,
+    DeliverConfig,
+    LoadPlan,
+    MarkConnection,
+    RecordFindings,
+    RemoveDrifted,
+    SwapPrimary,
+)
+from georedflow.technologies import Technology
+
+
+def build_activate_flow(technology: str, mode: str, previous_state: str) -> Flow:
+    """Fail over: build a dormant link first, deliver the config, then swap the roles.
+
+    The swap comes last, so a failure anywhere leaves the roles as they were and
+    the checkpoint puts the connection back in ``previous_state``.
+    """
+    tech = Technology(technology)
+    dormant = previous_state == "DORMANT"
+    flow = linear_flow.Flow(f"activate-{tech}").add(
+        MarkConnection("ACTIVATING", restore=previous_state, check_leftovers=dormant)
+    )
+    if dormant:
+        build, made = build_graph(tech, mode)
+        flow.add(
+            LoadPlan(), build, verify_flow(tech), RecordConnection(mark_active=False, requires=made)
+        )
+    return flow.add(DeliverConfig(), SwapPrimary())
+
+
+def _audit() -> Flow:
+    return graph_flow.Flow("audit").add(*(AuditSite(role) for role in ROLES), RecordFindings())
+
+
+def build_verify_flow(technology: str) -> Flow:
+    """Compare both sites with the record; DEGRADED with findings, or ACTIVE."""
+    return linear_flow.Flow(f"verify-{Technology(technology)}").add(_audit())
+
+
+def build_repair_flow(technology: str, mode: str, previous_state: str) -> Flow:
+    """Replace what drifted, make again what is missing, verify, record: ACTIVE.
+
+    Runs with ``keep_on_revert`` in its store: a failed repair leaves the link as
+    it found it rather than removing the parts that still work.
+    """
+    tech = Technology(technology)
+    build, made = build_graph(tech, mode)
+    return linear_flow.Flow(f"repair-{tech}").add(
+        MarkConnection("REPAIRING", restore=previous_state, check_leftovers=False),
+        LoadPlan(),
+        unordered_flow.Flow("remove-drifted").add(*(RemoveDrifted(role) for role in ROLES)),
+        build,
+        verify_flow(tech),
+        RecordConnection(requires=made),
+        _audit(),  # what is left to find after the repair: nothing, and the findings clear
+    )

@@ -1,0 +1,164 @@
+"""Tasks of the standby life cycle: rest dormant, activate (fail over), verify, repair."""
+
+import logging
+from typing import Any
+
+from georedflow import drift
+from georedflow.clouds.driver import SiteDriver
+from georedflow.clouds.kinds import Kind
+from georedflow.clouds.ownership import leftovers
+from georedflow.delivery import ConfigDelivery
+from georedflow.exceptions import Conflict
+from georedflow.storage.configs import ConfigRepository
+from georedflow.storage.connections import ConnectionRepository
+from georedflow.tasks.base import SiteTask, StoreKey, Task
+from georedflow.tasks.connection import failure_reason
+
+LOG = logging.getLogger(__name__)
+
+
+class MarkConnectionDormant(Task):
+    """Cold standby: planned and reserved, nothing built until it is activated."""
+
+    def execute(self, repo: ConnectionRepository, connection_id: str) -> None:
+        repo.set_state(connection_id, "DORMANT")
+
+
+class LoadPlan(Task):
+    """The plan made (and reserved) when the connection was created."""
+
+    default_provides = StoreKey.PLAN
+
+    def execute(self, repo: ConnectionRepository, connection_id: str) -> dict[str, Any]:
+        plan = repo.get(connection_id).plan
+        if not plan:
+            raise Conflict(f"connection {connection_id} has no recorded plan to build from")
+        return plan
+
+
+class MarkConnection(Task):
+    """Checkpoint of an activation or a repair: on revert, back to the state it was in.
+
+    ``restore`` is the state the connection had when the job started (a factory
+    argument, so a resumed job still knows it).
+    """
+
+    def __init__(self, during: str, restore: str, check_leftovers: bool) -> None:
+        super().__init__(name=f"MarkConnection{during.title()}")
+        self._during = during
+        self._restore = restore
+        self._check_leftovers = check_leftovers
+
+    def execute(self, repo: ConnectionRepository, connection_id: str) -> None:
+        repo.set_state(connection_id, self._during)
+
+    def revert(
+        self,
+        repo: ConnectionRepository,
+        connection_id: str,
+        local_driver: SiteDriver,
+        remote_driver: SiteDriver,
+        flow_failures: dict[str, Any],
+        **kwargs: Any,
+    ) -> None:
+        reason = f"{self._during.lower()} failed: {failure_reason(flow_failures)}"
+        if self._check_leftovers:
+            left: list[str] = []
+            for driver in (local_driver, remote_driver):
+                try:
+                    left += [f"{driver.site}: {item}" for item in leftovers(driver, connection_id)]
+                except Exception as error:  # revert never raises; say what is unknown
+                    left.append(f"{driver.site}: could not check for leftovers ({error})")
+            if left:
+                reason += "; NOT rolled back: " + ", ".join(left)
+        LOG.warning("connection %s: %s", connection_id, reason)
+        repo.set_state(connection_id, self._restore, error=reason)
+
+
+class DeliverConfig(Task):
+    """POST the latest config snapshot to the connection's activation callback."""
+
+    def execute(
+        self,
+        repo: ConnectionRepository,
+        configs: ConfigRepository,
+        delivery: ConfigDelivery,
+        connection_id: str,
+    ) -> dict[str, Any] | None:
+        connection = repo.get(connection_id)
+        callback = connection.options.get("activation_callback")
+        snapshot = configs.latest(connection_id)
+        if not callback or snapshot is None:
+            return None
+        delivery.deliver(callback, connection, snapshot)
+        return {"version": snapshot.version}
+
+
+class SwapPrimary(Task):
+    """The last step of an activation: the backup becomes the primary, the link ACTIVE."""
+
+    def execute(self, repo: ConnectionRepository, connection_id: str) -> str:
+        primary = repo.swap_primary(connection_id)
+        repo.set_state(connection_id, "ACTIVE")
+        return primary
+
+
+class AuditSite(SiteTask):
+    """What on this side is missing or differs from the record (read only)."""
+
+    produces = "findings"
+
+    def execute(
+        self,
+        repo: ConnectionRepository,
+        connection_id: str,
+        driver: SiteDriver,
+        peer_driver: SiteDriver,
+    ) -> list[dict[str, Any]]:
+        connection = repo.get(connection_id)
+        return drift.site_findings(connection, self.role, driver, peer_driver)
+
+    def revert(self, **kwargs: Any) -> None:
+        return None
+
+
+class RecordFindings(Task):
+    """DEGRADED with the findings when something drifted, ACTIVE when nothing did."""
+
+    def execute(
+        self,
+        repo: ConnectionRepository,
+        connection_id: str,
+        local_findings: list[dict[str, Any]],
+        remote_findings: list[dict[str, Any]],
+    ) -> int:
+        findings = local_findings + remote_findings
+        repo.record_findings(connection_id, findings)
+        return len(findings)
+
+
+class RemoveDrifted(SiteTask):
+    """Before a repair rebuilds: delete what exists but differs, so it is made again.
+
+    Missing resources need nothing here (the build makes them); a resource that
+    drifted in place (a peer address, route targets) is replaced. Its dependants
+    are found by the build again by name, so only the drifted one is touched.
+    """
+
+    def execute(
+        self,
+        repo: ConnectionRepository,
+        connection_id: str,
+        driver: SiteDriver,
+        peer_driver: SiteDriver,
+    ) -> list[str]:
+        connection = repo.get(connection_id)
+        removed = []
+        for finding in drift.site_findings(connection, self.role, driver, peer_driver):
+            replace = finding["problem"] != "missing" and finding["type"] in drift.REPLACEABLE
+            if replace and driver.delete(Kind(finding["type"]), finding["id"]):
+                removed.append(finding["id"])
+        return removed
+
+    def revert(self, **kwargs: Any) -> None:
+        return None
