@@ -14,14 +14,18 @@ from georedflow.jobs.context import Services
 from georedflow.jobs.persistence import make_backend
 from georedflow.jobs.runner import EmbeddedRunner, JobRunner
 from georedflow.jobs.zookeeper import ZookeeperPoster, make_board, make_client
+from georedflow.notifications.dispatcher import Dispatcher
+from georedflow.notifications.settings import NotificationSettings
 from georedflow.planning.psk import SecretBox, load_or_create_key
 from georedflow.planning.settings import PlanningSettings
 from georedflow.services.connections import ConnectionService
 from georedflow.services.sites import SiteService
 from georedflow.storage import db
 from georedflow.storage.connections import ConnectionRepository
+from georedflow.storage.deliveries import DeliveryQueue
 from georedflow.storage.jobs import JobRepository
 from georedflow.storage.sites import SiteRepository
+from georedflow.storage.subscriptions import SubscriptionRepository
 
 
 @dataclass(frozen=True)
@@ -42,6 +46,7 @@ class Settings:
     jobboard: JobBoardSettings = field(default_factory=JobBoardSettings)
     task_threads: int = 16
     worker_name: str | None = None
+    notifications: NotificationSettings = field(default_factory=NotificationSettings)
 
 
 @dataclass
@@ -56,8 +61,11 @@ class Core:
     clouds: Clouds
     runner: JobRunner
     executor: futurist.ThreadPoolExecutor
+    subscriptions: SubscriptionRepository
+    dispatcher: Dispatcher  # every process (API, worker) sends webhooks
 
     def close(self) -> None:
+        self.dispatcher.stop()
         self.executor.shutdown()
         self.engine.dispose()
 
@@ -71,11 +79,12 @@ def build_core(settings: Settings) -> Core:
         JobRepository(sessions),
     )
     clouds = Clouds(settings.clouds_file)
+    secret_box = SecretBox(load_or_create_key(settings.secret_key_file))
     services = Services(
         connections=connections,
         sites=sites,
         clouds=clouds,
-        secret_box=SecretBox(load_or_create_key(settings.secret_key_file)),
+        secret_box=secret_box,
         settings=settings.planning,
     )
     # One pool for every flow of the process: a pool per flow costs ~1 s a flow.
@@ -87,7 +96,21 @@ def build_core(settings: Settings) -> Core:
         executor=executor,
         name=settings.worker_name,
     )
-    return Core(engine, sessions, sites, connections, jobs, clouds, runner, executor)
+    dispatcher = Dispatcher(DeliveryQueue(sessions), secret_box, settings.notifications)
+    dispatcher.start()
+    subscriptions = SubscriptionRepository(sessions, secret_box)
+    return Core(
+        engine,
+        sessions,
+        sites,
+        connections,
+        jobs,
+        clouds,
+        runner,
+        executor,
+        subscriptions,
+        dispatcher,
+    )
 
 
 def zookeeper_client(settings: JobBoardSettings) -> KazooClient:
@@ -120,6 +143,10 @@ class Application:
     @property
     def jobs(self) -> JobRepository:
         return self.core.jobs
+
+    @property
+    def subscriptions(self) -> SubscriptionRepository:
+        return self.core.subscriptions
 
     def close(self) -> None:
         if self.embedded is not None:

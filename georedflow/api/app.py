@@ -7,7 +7,7 @@ from fastapi import FastAPI
 from prometheus_client import CollectorRegistry
 
 import georedflow
-from georedflow.api import connections, health, jobs, monitoring, problems, sites
+from georedflow.api import connections, health, jobs, monitoring, problems, sites, subscriptions
 from georedflow.api.auth import KeystoneTokens
 from georedflow.api.limits import BodyLimit
 from georedflow.api.schemas import PROBLEM_RESPONSES
@@ -48,9 +48,10 @@ def create_app(
     app.state.sites = application.sites
     app.state.connections = application.connections
     app.state.jobs = application.jobs
+    app.state.subscriptions = application.subscriptions
     app.state.site_service = application.site_service
     app.state.connection_service = application.connection_service
     problems.install(app)
-    for module in (health, monitoring, sites, connections, jobs):
+    for module in (health, monitoring, sites, connections, jobs, subscriptions):
         app.include_router(module.router)
     return app

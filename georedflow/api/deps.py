@@ -10,6 +10,7 @@ from georedflow.services.sites import SiteService
 from georedflow.storage.connections import ConnectionRepository
 from georedflow.storage.jobs import JobRepository
 from georedflow.storage.sites import SiteRepository
+from georedflow.storage.subscriptions import SubscriptionRepository
 
 
 def _state(name: str):  # type: ignore[no-untyped-def]
@@ -22,6 +23,7 @@ def _state(name: str):  # type: ignore[no-untyped-def]
 Sites = Annotated[SiteRepository, Depends(_state("sites"))]
 Connections = Annotated[ConnectionRepository, Depends(_state("connections"))]
 Jobs = Annotated[JobRepository, Depends(_state("jobs"))]
+Subscriptions = Annotated[SubscriptionRepository, Depends(_state("subscriptions"))]
 SiteActions = Annotated[SiteService, Depends(_state("site_service"))]
 ConnectionActions = Annotated[ConnectionService, Depends(_state("connection_service"))]
 

@@ -9,6 +9,7 @@ from oslo_config import cfg
 import georedflow
 from georedflow import conf, logs
 from georedflow.api.auth import KeystoneSettings, KeystoneTokens
+from georedflow.notifications.settings import NotificationSettings
 from georedflow.planning.settings import PlanningSettings
 from georedflow.wiring import JobBoardSettings, Settings
 
@@ -56,6 +57,13 @@ def wiring_settings(config: cfg.ConfigOpts) -> Settings:
             embedded_jobs=config.jobboard.embedded_jobs,
         ),
         worker_name=config.worker.name,
+        notifications=NotificationSettings(
+            poll_interval=config.notifications.poll_interval,
+            timeout=config.notifications.timeout,
+            retry_base_seconds=config.notifications.retry_base_seconds,
+            retry_max_seconds=config.notifications.retry_max_seconds,
+            max_attempts=config.notifications.max_attempts,
+        ),
     )
 
 

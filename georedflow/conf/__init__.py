@@ -2,9 +2,19 @@
 
 from oslo_config import cfg
 
-from georedflow.conf import api, clouds, database, default, jobboard, keystone, planning, worker
+from georedflow.conf import (
+    api,
+    clouds,
+    database,
+    default,
+    jobboard,
+    keystone,
+    notifications,
+    planning,
+    worker,
+)
 
-_MODULES = (default, api, keystone, database, jobboard, clouds, planning, worker)
+_MODULES = (default, api, keystone, database, jobboard, clouds, planning, worker, notifications)
 
 
 def register_opts(conf: cfg.ConfigOpts) -> None:

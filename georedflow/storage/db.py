@@ -6,6 +6,8 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from georedflow.storage import outbox
+
 
 def make_engine(url: str) -> Engine:
     """An engine for ``url``; for SQLite, the file's directory is created first."""
@@ -28,7 +30,9 @@ def _sqlite_pragmas(dbapi_connection, _record):  # type: ignore[no-untyped-def]
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
-    return sessionmaker(engine, expire_on_commit=False)
+    sessions = sessionmaker(engine, expire_on_commit=False)
+    outbox.install(sessions)  # every state change georedflow commits records its events
+    return sessions
 
 
 def ping(engine: Engine) -> None:

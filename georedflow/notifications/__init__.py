@@ -1,0 +1,1 @@
+"""Webhooks: the events of the outbox, fanned out to subscriptions and POSTed to them."""
