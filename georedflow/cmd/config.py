@@ -11,6 +11,7 @@ from georedflow import conf, logs
 from georedflow.api.auth import KeystoneSettings, KeystoneTokens
 from georedflow.notifications.settings import NotificationSettings
 from georedflow.planning.settings import PlanningSettings
+from georedflow.standby import StandbySettings
 from georedflow.wiring import JobBoardSettings, Settings
 
 
@@ -57,6 +58,17 @@ def wiring_settings(config: cfg.ConfigOpts) -> Settings:
             embedded_jobs=config.jobboard.embedded_jobs,
         ),
         worker_name=config.worker.name,
+        standby=StandbySettings(
+            config_versions=config.standby.config_versions,
+            max_config_bytes=config.standby.max_config_bytes,
+            callback_attempts=config.standby.callback_attempts,
+            callback_backoff=config.standby.callback_backoff,
+            callback_timeout=config.standby.callback_timeout,
+            audit=config.standby.audit,
+            hot_audit_interval=config.standby.hot_audit_interval,
+            warm_audit_interval=config.standby.warm_audit_interval,
+            cold_audit_interval=config.standby.cold_audit_interval,
+        ),
         notifications=NotificationSettings(
             poll_interval=config.notifications.poll_interval,
             timeout=config.notifications.timeout,

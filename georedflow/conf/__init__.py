@@ -11,10 +11,22 @@ from georedflow.conf import (
     keystone,
     notifications,
     planning,
+    standby,
     worker,
 )
 
-_MODULES = (default, api, keystone, database, jobboard, clouds, planning, worker, notifications)
+_MODULES = (
+    default,
+    api,
+    keystone,
+    database,
+    jobboard,
+    clouds,
+    planning,
+    worker,
+    notifications,
+    standby,
+)
 
 
 def register_opts(conf: cfg.ConfigOpts) -> None:

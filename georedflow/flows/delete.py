@@ -31,7 +31,8 @@ _KINDS: dict[Technology, set[Kind]] = {
 def _site_flow(technology: Technology, role: str) -> Flow:
     tasks: list[SiteTask] = []
     for kind in DELETE_ORDER:
-        if kind not in _KINDS[technology]:
+        # A hot standby's QoS policy goes last, once its network is gone.
+        if kind not in _KINDS[technology] and kind is not Kind.QOS_POLICY:
             continue
         if kind is Kind.ROUTER:
             tasks.append(DetachRouterInterfaces(role))

@@ -1,0 +1,71 @@
+"""The periodic audit: every built connection is compared with its sites at its mode's interval.
+
+Runs in the API process, read only on the clouds. A drifted connection goes
+DEGRADED with its findings (and ACTIVE again once the drift is gone); one with a
+job in flight is left to that job. A site that cannot be reached is a finding too.
+"""
+
+import logging
+import threading
+
+from georedflow import drift
+from georedflow.exceptions import GeoredflowError
+from georedflow.jobs.context import Services
+from georedflow.roles import ROLES, other
+
+LOG = logging.getLogger(__name__)
+
+
+class Auditor:
+    def __init__(self, services: Services, intervals: dict[str, float], tick: float = 2.0) -> None:
+        self._services = services
+        self._intervals = intervals
+        self._tick = tick
+        self._stopped = threading.Event()
+        self._thread = threading.Thread(target=self._loop, name="audit", daemon=True)
+
+    def start(self) -> None:
+        if not self._thread.is_alive() and not self._stopped.is_set():
+            self._thread.start()
+
+    def stop(self) -> None:
+        self._stopped.set()
+        if self._thread.is_alive():
+            self._thread.join(timeout=10)
+
+    def _loop(self) -> None:
+        while not self._stopped.wait(self._tick):
+            try:
+                self.audit_due()
+            except Exception:  # keep auditing; the next tick tries again
+                LOG.exception("the periodic audit failed")
+
+    def audit_due(self) -> int:
+        """Audit every connection whose interval has passed; how many were updated."""
+        updated = 0
+        for connection_id in self._services.connections.due_for_audit(self._intervals):
+            if self._stopped.is_set():
+                break
+            updated += self.audit(connection_id)
+        return updated
+
+    def audit(self, connection_id: str) -> bool:
+        connection = self._services.connections.get(connection_id)
+        sites = {e.role: e.site for e in connection.endpoints}
+        drivers = {role: self._services.driver(site) for role, site in sites.items()}
+        findings: list[drift.Finding] = []
+        for role in ROLES:
+            try:
+                findings += drift.site_findings(
+                    connection, role, drivers[role], drivers[other(role)]
+                )
+            except GeoredflowError as error:
+                findings.append(
+                    {"site": sites[role].name, "role": role, "problem": f"not audited: {error}"}
+                )
+        updated = self._services.connections.record_findings(
+            connection_id, findings, only_if_idle=True
+        )
+        if updated and findings:
+            LOG.warning("connection %s drifted: %s", connection_id, findings)
+        return updated
