@@ -7,7 +7,9 @@ from kazoo.client import KazooClient
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
+from georedflow.audit import Auditor
 from georedflow.clouds.openstack import Clouds
+from georedflow.delivery import ConfigDelivery
 from georedflow.jobs.board import JobBoard
 from georedflow.jobs.conductor import Conductor
 from georedflow.jobs.context import Services
@@ -20,7 +22,9 @@ from georedflow.planning.psk import SecretBox, load_or_create_key
 from georedflow.planning.settings import PlanningSettings
 from georedflow.services.connections import ConnectionService
 from georedflow.services.sites import SiteService
+from georedflow.standby import StandbySettings
 from georedflow.storage import db
+from georedflow.storage.configs import ConfigRepository
 from georedflow.storage.connections import ConnectionRepository
 from georedflow.storage.deliveries import DeliveryQueue
 from georedflow.storage.jobs import JobRepository
@@ -44,6 +48,7 @@ class Settings:
     clouds_file: str | None = None
     planning: PlanningSettings = field(default_factory=PlanningSettings)
     jobboard: JobBoardSettings = field(default_factory=JobBoardSettings)
+    standby: StandbySettings = field(default_factory=StandbySettings)
     task_threads: int = 16
     worker_name: str | None = None
     notifications: NotificationSettings = field(default_factory=NotificationSettings)
@@ -63,6 +68,7 @@ class Core:
     executor: futurist.ThreadPoolExecutor
     subscriptions: SubscriptionRepository
     dispatcher: Dispatcher  # every process (API, worker) sends webhooks
+    services: Services  # what tasks are given
 
     def close(self) -> None:
         self.dispatcher.stop()
@@ -86,6 +92,12 @@ def build_core(settings: Settings) -> Core:
         clouds=clouds,
         secret_box=secret_box,
         settings=settings.planning,
+        configs=ConfigRepository(sessions),
+        delivery=ConfigDelivery(
+            attempts=settings.standby.callback_attempts,
+            backoff=settings.standby.callback_backoff,
+            timeout=settings.standby.callback_timeout,
+        ),
     )
     # One pool for every flow of the process: a pool per flow costs ~1 s a flow.
     executor = futurist.ThreadPoolExecutor(max_workers=settings.task_threads)
@@ -110,6 +122,7 @@ def build_core(settings: Settings) -> Core:
         executor,
         subscriptions,
         dispatcher,
+        services,
     )
 
 
@@ -127,6 +140,7 @@ class Application:
     site_service: SiteService
     connection_service: ConnectionService
     zookeeper: KazooClient | None = None
+    auditor: Auditor | None = None  # started with the API (create_app's lifespan)
 
     @property
     def engine(self) -> Engine:
@@ -149,6 +163,8 @@ class Application:
         return self.core.subscriptions
 
     def close(self) -> None:
+        if self.auditor is not None:
+            self.auditor.stop()
         if self.embedded is not None:
             self.embedded.stop()
         if self.zookeeper is not None:
@@ -176,9 +192,20 @@ def build(settings: Settings) -> Application:
         embedded=embedded,
         site_service=SiteService(core.sites, core.jobs, core.clouds, board),
         connection_service=ConnectionService(
-            core.connections, core.jobs, core.sites, core.clouds, board
+            core.connections,
+            core.jobs,
+            core.sites,
+            core.clouds,
+            board,
+            configs=core.services.configs,
+            standby=settings.standby,
         ),
         zookeeper=client,
+        auditor=(
+            Auditor(core.services, settings.standby.audit_intervals())
+            if settings.standby.audit
+            else None
+        ),
     )
 
 
