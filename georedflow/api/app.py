@@ -7,7 +7,17 @@ from fastapi import FastAPI
 from prometheus_client import CollectorRegistry
 
 import georedflow
-from georedflow.api import connections, health, jobs, monitoring, problems, sites, subscriptions
+from georedflow.api import (
+    connections,
+    health,
+    job_watch,
+    jobs,
+    monitoring,
+    problems,
+    sites,
+    subscriptions,
+    ui,
+)
 from georedflow.api.auth import KeystoneTokens
 from georedflow.api.limits import BodyLimit
 from georedflow.api.schemas import PROBLEM_RESPONSES
@@ -49,9 +59,11 @@ def create_app(
     app.state.connections = application.connections
     app.state.jobs = application.jobs
     app.state.subscriptions = application.subscriptions
+    app.state.logbooks = application.core.runner.backend
     app.state.site_service = application.site_service
     app.state.connection_service = application.connection_service
     problems.install(app)
-    for module in (health, monitoring, sites, connections, jobs, subscriptions):
+    for module in (health, monitoring, sites, connections, jobs, job_watch, subscriptions):
         app.include_router(module.router)
+    ui.install(app)
     return app

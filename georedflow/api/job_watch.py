@@ -1,0 +1,121 @@
+"""/v1/jobs/{id}/events and /graph: a job watched while it runs, for the monitoring page."""
+
+from collections.abc import AsyncIterator
+from typing import Annotated, Any
+
+import anyio
+from fastapi import APIRouter, Depends, Request
+from fastapi.sse import EventSourceResponse, ServerSentEvent
+from pydantic import BaseModel, ConfigDict, Field
+
+from georedflow.api.deps import CallerDep, Connections, Jobs
+from georedflow.api.policy import check_owner, enforce
+from georedflow.exceptions import NotFound
+from georedflow.jobs import graph
+from georedflow.jobs.runner import FACTORIES
+from georedflow.jobs.watch import JobWatch
+from georedflow.storage.jobs import JobRepository
+from georedflow.storage.models import Job
+
+router = APIRouter(prefix="/v1/jobs", tags=["jobs"])
+
+# Jobs may run in a worker process, so the database is the only place to watch.
+POLL_SECONDS = 0.25
+
+
+def _watched_job(job_id: str, jobs: Jobs, caller: CallerDep) -> Job:
+    # A dependency, so that refusals are answered before a stream starts.
+    enforce(caller, "job:show")
+    job = jobs.get(job_id)
+    check_owner(caller, job.project_id, f"job '{job_id}'")
+    return job
+
+
+WatchedJob = Annotated[Job, Depends(_watched_job)]
+
+
+class GraphNode(BaseModel):
+    task: str
+    site: str | None
+    state: str
+
+
+class GraphEdge(BaseModel):
+    model_config = ConfigDict(serialize_by_alias=True)
+
+    from_: str = Field(alias="from")
+    to: str
+
+
+class JobGraph(BaseModel):
+    job_id: str
+    kind: str
+    state: str
+    nodes: list[GraphNode]
+    edges: list[GraphEdge]
+
+
+def _factory_args(job: Job, connections: Connections, logbooks: Any) -> list[Any] | None:
+    """How the job's flow is (or will be) built; None when that cannot be known."""
+    if not job.connection_id:
+        return []
+    saved = graph.logbook_args(logbooks, job.id)
+    if saved is not None:
+        return saved
+    connection = connections.find(job.connection_id)
+    return None if connection is None else [connection.technology]
+
+
+@router.get("/{job_id}/graph")
+def job_graph(job: WatchedJob, connections: Connections, request: Request) -> JobGraph:
+    """The job's tasks as nodes with their state, and edges from each task to the next."""
+    args = _factory_args(job, connections, request.app.state.logbooks)
+    shape = None
+    if job.kind in FACTORIES and args is not None:
+        shape = graph.flow_shape(job.kind, tuple(args))
+    return JobGraph(
+        job_id=job.id,
+        kind=job.kind,
+        state=job.state,
+        nodes=[
+            GraphNode(task=n.task, site=n.site, state=n.state)
+            for n in graph.nodes(shape, job.tasks)
+        ],
+        edges=[GraphEdge.model_validate({"from": a, "to": b}) for a, b in shape.edges]
+        if shape
+        else [],
+    )
+
+
+@router.get("/{job_id}/events", response_class=EventSourceResponse)
+async def job_events(job: WatchedJob, jobs: Jobs) -> AsyncIterator[ServerSentEvent]:
+    """Server-sent events until the job ends, then the stream closes.
+
+    - `task`: `{task, site, state, started_at, finished_at, at, error}`, in the order
+      they happened; each run of a task is `RUNNING` before its outcome (`SUCCESS`,
+      `FAILURE`, `REVERTING`, `REVERTED`, `REVERT_FAILURE`).
+    - `job`: `{state, attempts}` when the job is queued, claimed or resumed.
+    - `progress`: `{progress}` (0 to 1) when it moves.
+    - `end`: `{state, progress, error}`, last. A job that already ended sends its
+      tasks' history and `end` at once.
+
+    Idle streams carry a `: ping` comment every 15 s to keep proxies from closing them.
+    """
+    watch = JobWatch()
+    sequence = 0
+    current: Job | None = job
+    while current is not None:
+        for event in watch.read(current):
+            sequence += 1
+            yield ServerSentEvent(event=event.kind, data=event.data, id=str(sequence))
+        if watch.ended:
+            return
+        await anyio.sleep(POLL_SECONDS)
+        current = await anyio.to_thread.run_sync(_reread, jobs, job.id)
+
+
+def _reread(jobs: JobRepository, job_id: str) -> Job | None:
+    try:
+        return jobs.get(job_id)
+    except NotFound:  # deleted while watched: nothing more will happen to it
+        return None

@@ -1,0 +1,101 @@
+"""A job's flow as a graph of tasks, for the monitoring page.
+
+TaskFlow's compiled execution graph also holds the start and end markers of every
+(nested) flow, and retries; they are collapsed so that each edge goes from a task
+to a task that waits for it. The shape depends only on the flow's factory and its
+arguments (a connection's technology), so it is compiled once per pair.
+"""
+
+import contextlib
+import functools
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from taskflow import exceptions as tf_exc
+from taskflow import task
+from taskflow.engines.action_engine import compiler
+
+from georedflow.jobs.runner import FACTORIES
+from georedflow.storage.models import JobTask
+
+
+@dataclass(frozen=True)
+class FlowShape:
+    tasks: tuple[str, ...]  # in the compiler's order: a topological one
+    edges: tuple[tuple[str, str], ...]
+
+
+def task_edges(graph: Any) -> list[tuple[str, str]]:
+    """Task → task edges of a compiled execution graph, through any non-task nodes."""
+    following: dict[Any, frozenset[str]] = {}
+
+    def next_tasks(node: Any) -> frozenset[str]:
+        # The tasks reached from ``node`` without passing another task (memoised: the
+        # end markers of nested flows are shared by many paths).
+        if node not in following:
+            found: set[str] = set()
+            for successor in graph.successors(node):
+                if isinstance(successor, task.Task):
+                    found.add(successor.name)
+                else:
+                    found |= next_tasks(successor)
+            following[node] = frozenset(found)
+        return following[node]
+
+    return [
+        (node.name, target)
+        for node in graph.nodes
+        if isinstance(node, task.Task)
+        for target in sorted(next_tasks(node))
+    ]
+
+
+@functools.lru_cache(maxsize=64)
+def flow_shape(kind: str, args: tuple[Any, ...]) -> FlowShape:
+    """The tasks and edges of the flow a job of ``kind`` runs (KeyError: no such kind).
+
+    ``args`` are the factory's: the technology for a connection's job, none for a site's.
+    """
+    flow = FACTORIES[kind](*args)
+    graph = compiler.PatternCompiler(flow).compile().execution_graph
+    names = tuple(node.name for node in graph.nodes if isinstance(node, task.Task))
+    return FlowShape(tasks=names, edges=tuple(task_edges(graph)))
+
+
+def logbook_args(backend: Any, job_id: str) -> list[Any] | None:
+    """The factory arguments a runner saved for the job (None: it has not run yet).
+
+    A delete job outlives its connection; its logbook still says which technology
+    its flow was built for.
+    """
+    with contextlib.closing(backend.get_connection()) as conn:
+        try:
+            book = conn.get_logbook(job_id)
+        except tf_exc.NotFound:
+            return None
+    for flow_detail in book:
+        return list(flow_detail.meta.get("factory", {}).get("args", []))
+    return None
+
+
+@dataclass(frozen=True)
+class Node:
+    task: str
+    site: str | None
+    state: str
+
+
+def nodes(shape: FlowShape | None, rows: Iterable[JobTask]) -> list[Node]:
+    """The flow's tasks with their state from the job's task rows (PENDING until planned)."""
+    by_name = {row.name: row for row in rows}
+    names = list(shape.tasks) if shape is not None else []
+    names += [name for name in by_name if name not in names]
+    return [
+        Node(
+            task=name,
+            site=by_name[name].site if name in by_name else None,
+            state=by_name[name].state if name in by_name else "PENDING",
+        )
+        for name in names
+    ]
