@@ -16,6 +16,12 @@ class ApiClient:
         self.url = url
 
     def call(self, method: str, path: str, **kwargs: Any) -> Any:
+        """The JSON answer (None when empty)."""
+        response = self.request(method, path, **kwargs)
+        return response.json() if response.content else None
+
+    def request(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        """The answer as it came (e.g. a config snapshot), once it is a success."""
         try:
             response = self._http.request(method, path, **kwargs)
         except httpx.HTTPError as error:
@@ -26,7 +32,7 @@ class ApiClient:
             except ValueError:
                 detail = response.text
             raise ClientError(f"{response.status_code}: {detail}")
-        return response.json() if response.content else None
+        return response
 
     def close(self) -> None:
         self._http.close()

@@ -3,6 +3,8 @@
     georedflow site list
     georedflow connection create --name vnf-a --mode warm --technology ipsec \\
         --local east --remote west --wait
+    georedflow connection activate CONNECTION_ID --wait
+    georedflow config put CONNECTION_ID vnf-config.json
     georedflow job watch JOB_ID
 
 Authentication: --token (or GEOREDFLOW_TOKEN / OS_TOKEN), or --os-cloud (or
@@ -105,6 +107,9 @@ def _connection(api: ApiClient, args: argparse.Namespace) -> int:
             "segmentation_id": args.segmentation_id,
             "mtu": args.mtu,
             "route_targets": args.route_target or None,
+            "bandwidth_mbps": args.bandwidth_mbps,
+            "prebuild": True if args.prebuild else None,
+            "activation_callback": args.activation_callback,
         }
         body = {
             "name": args.name,
@@ -115,16 +120,39 @@ def _connection(api: ApiClient, args: argparse.Namespace) -> int:
             "options": {k: v for k, v in options.items() if v is not None},
         }
         accepted = api.call("POST", "/v1/connections", json=body)
-    else:
+    elif args.action == "delete":
         accepted = api.call("DELETE", f"/v1/connections/{args.id}")
+    else:  # activate, verify, repair
+        accepted = api.call("POST", f"/v1/connections/{args.id}/{args.action}")
     if not args.wait:
         print(output.render(accepted, args.format))
         return 0
     code = _wait_for(api, accepted["job"])
-    if args.action == "create":
+    if args.action != "delete":
         shown = api.call("GET", f"/v1/connections/{accepted['connection']['id']}")
         print(output.render(shown, args.format))
     return code
+
+
+def _config(api: ApiClient, args: argparse.Namespace) -> int:
+    path = f"/v1/connections/{args.connection}/config"
+    if args.action == "get":
+        params = {"version": args.version} if args.version else {}
+        response = api.request("GET", path, params=params)
+        sys.stdout.write(response.text)
+        print(
+            f"config version {response.headers.get('georedflow-config-version')}", file=sys.stderr
+        )
+        return 0
+    source = sys.stdin.buffer if args.file == "-" else open(args.file, "rb")  # noqa: SIM115
+    with source:
+        content = source.read()
+    media_type = args.content_type or (
+        "application/json" if args.file.endswith(".json") else "text/plain"
+    )
+    stored = api.call("PUT", path, content=content, headers={"Content-Type": media_type})
+    print(output.render(stored, args.format))
+    return 0
 
 
 def _job(api: ApiClient, args: argparse.Namespace) -> int:
@@ -197,9 +225,15 @@ def build_parser() -> argparse.ArgumentParser:
     for name in ("state", "site", "technology", "mode"):
         listing.add_argument(f"--{name}")
     conn.add_parser("show").add_argument("id")
-    delete = conn.add_parser("delete")
-    delete.add_argument("id")
-    delete.add_argument("--wait", action="store_true", help="follow the job to its end")
+    for action, about in (
+        ("delete", "undo the connection on both sites"),
+        ("activate", "fail over: the backup becomes primary (a cold one is built first)"),
+        ("verify", "compare both sites with the record"),
+        ("repair", "replace what drifted, make again what is missing"),
+    ):
+        command = conn.add_parser(action, help=about)
+        command.add_argument("id")
+        command.add_argument("--wait", action="store_true", help="follow the job to its end")
     new = conn.add_parser("create")
     new.add_argument("--name", required=True)
     new.add_argument("--mode", required=True, choices=["hot", "warm", "cold"])
@@ -213,7 +247,21 @@ def build_parser() -> argparse.ArgumentParser:
     new.add_argument("--segmentation-id", type=int)
     new.add_argument("--mtu", type=int)
     new.add_argument("--route-target", action="append")
+    new.add_argument("--bandwidth-mbps", type=int, help="hot: the guaranteed bandwidth")
+    new.add_argument("--prebuild", action="store_true", help="cold: build the link at once")
+    new.add_argument("--activation-callback", help="URL the config goes to on activation")
     new.add_argument("--wait", action="store_true", help="follow the job to its end")
+
+    config = commands.add_parser("config", help="config snapshots of a VNF").add_subparsers(
+        dest="action", required=True
+    )
+    put = config.add_parser("put", help="store a new version (JSON or text)")
+    put.add_argument("connection")
+    put.add_argument("file", help="a file, or - for standard input")
+    put.add_argument("--content-type", help="default: application/json for *.json, else text")
+    get = config.add_parser("get", help="print the latest version, or --version N")
+    get.add_argument("connection")
+    get.add_argument("--version", type=int)
 
     job = commands.add_parser("job", help="jobs").add_subparsers(dest="action", required=True)
     job.add_parser("list")
@@ -226,6 +274,7 @@ COMMANDS: dict[str, Callable[[ApiClient, argparse.Namespace], int]] = {
     "status": _status,
     "site": _site,
     "connection": _connection,
+    "config": _config,
     "job": _job,
 }
 

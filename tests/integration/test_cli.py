@@ -18,7 +18,7 @@ def cli(api: ApiProcess, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_create_with_wait_shows_progress_and_the_result(
-    api: ApiProcess, lab: dict[str, Any]
+    api: ApiProcess, lab: dict[str, Any], tmp_path: Path
 ) -> None:
     for name, cloud, region in (
         ("east", "lab-east", "RegionOne"),
@@ -65,6 +65,24 @@ def test_create_with_wait_shows_progress_and_the_result(
     assert "ACTIVE" in created.stdout and "10.251.0.0/24" in created.stdout
     listed = json.loads(cli(api, "-f", "json", "connection", "list").stdout)
     connection_id = next(c["id"] for c in listed if c["name"] == "by-cli")
+
+    config = tmp_path / "vnf.json"
+    config.write_text('{"hostname": "spare-1"}')
+    stored = cli(api, "-f", "json", "config", "put", connection_id, str(config))
+    assert stored.returncode == 0, stored.stderr
+    assert json.loads(stored.stdout)["media_type"] == "application/json"
+    fetched = cli(api, "config", "get", connection_id)
+    assert json.loads(fetched.stdout) == {"hostname": "spare-1"}
+    assert "config version 1" in fetched.stderr
+    activated = cli(api, "-f", "json", "connection", "activate", connection_id, "--wait")
+    assert activated.returncode == 0, activated.stderr
+    assert json.loads(activated.stdout)["primary"] == "remote"
+    verified = cli(api, "-f", "json", "connection", "verify", connection_id, "--wait")
+    assert verified.returncode == 0, verified.stderr
+    assert json.loads(verified.stdout)["findings"] == []
+    missing = cli(api, "config", "get", connection_id, "--version", "7")
+    assert missing.returncode != 0
+    assert "no config version 7" in missing.stderr
 
     lab["west"].arm_fault("POST", r"^/v2.0/networks$", status=500, message="cli fault")
     failed = cli(
