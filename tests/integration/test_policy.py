@@ -196,6 +196,10 @@ def test_every_rule_is_exercised_here() -> None:
         "connection:show": 'call(api, tokens["bob"], "GET", path).status_code == 404',
         "connection:create": '"POST", "/v1/connections", json=body).status_code == 403',
         "connection:delete": '"DELETE", path).status_code == 403',
+        "subscription:create": '"POST", "/v1/subscriptions", json=hook).status_code == 403',
+        "subscription:list": 'not in subscription_ids(api, tokens["bob"])',
+        "subscription:show": 'call(api, tokens["bob"], "GET", hook_path).status_code == 404',
+        "subscription:delete": '"DELETE", hook_path).status_code == 403',
         "job:list": 'listed("bob", "jobs")',
         "job:show": '"GET", job_path).status_code == 404',
     }
