@@ -57,5 +57,6 @@ echo
 echo "georedflow-api:  $url   (log: $state/api.log)"
 echo "readiness:       curl $url/readyz"
 echo "API reference:   $url/docs"
+echo "monitoring page: $url/ui/"
 echo "lab clouds.yaml: $top/.lab/clouds.yaml"
 echo "stop everything: make stop"

@@ -4,6 +4,7 @@ from typing import Any
 
 import httpx
 
+from tests.integration.cluster import Cluster
 from tests.integration.harness import SITES, ApiProcess
 from tests.integration.sse import check_task_order, parse
 
@@ -56,8 +57,8 @@ def test_a_running_job_streams_its_tasks_in_order_until_it_ends(api: ApiProcess)
     assert replay[-1] == live[-1]
 
     deleting = httpx.delete(f"{api.url}/v1/connections/{accepted['connection']['id']}")
-    assert check_task_order(stream(api, deleting.json()["job"]["id"]))
     assert deleting.status_code == 202
+    assert check_task_order(stream(api, deleting.json()["job"]["id"]))
 
 
 def test_the_graph_has_every_task_and_the_flow_s_order(api: ApiProcess) -> None:
@@ -99,3 +100,18 @@ def test_the_openapi_document_describes_the_stream(api: ApiProcess) -> None:
     assert "404" in events["responses"]
     assert "/v1/jobs/{job_id}/graph" in document["paths"]
     assert not any(path.startswith("/ui") for path in document["paths"])
+
+
+def test_a_job_run_by_a_worker_process_is_watched_through_the_api(cluster: Cluster) -> None:
+    cluster.start_worker("worker-a")
+    accepted = cluster.create("vxlan")
+    assert cluster.api is not None
+
+    events = stream(cluster.api, accepted["job"]["id"])
+
+    job = cluster.job(accepted["job"]["id"])
+    assert job["workers"] == ["worker-a"]  # not the API process that streamed it
+    states = check_task_order(events)
+    assert set(states) == {t["name"] for t in job["tasks"]}
+    assert events[-1][1]["state"] == "SUCCEEDED"
+    cluster.check_workers()
