@@ -202,6 +202,11 @@ def test_every_rule_is_exercised_here() -> None:
         "subscription:delete": '"DELETE", hook_path).status_code == 403',
         "job:list": 'listed("bob", "jobs")',
         "job:show": '"GET", job_path).status_code == 404',
+        "connection:activate": 'call(api, rita, "POST", f"{path}/activate").status_code == 403',
+        "connection:verify": 'call(api, rita, "POST", f"{path}/verify").status_code == 403',
+        "connection:repair": 'call(api, rita, "POST", f"{path}/repair").status_code == 403',
+        "config:put": 'call(api, rita, "PUT", f"{path}/config", json=CONFIG).status_code == 403',
+        "config:show": 'call(api, bob, "GET", f"{path}/config").status_code == 404',
     }
     assert set(exercised) == set(RULES)
     assert all(snippet in source for snippet in exercised.values())
