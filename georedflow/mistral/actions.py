@@ -82,6 +82,19 @@ class DeleteConnectionAction(_GeoredflowAction):
         return api.call("DELETE", f"/v1/connections/{self.connection_id}")
 
 
+class ActivateConnectionAction(_GeoredflowAction):
+    """Fail over to the backup (building a cold one first); returns the connection and job."""
+
+    def __init__(
+        self, connection_id: str, url: str = DEFAULT_URL, token: str | None = None
+    ) -> None:
+        super().__init__(url, token)
+        self.connection_id = connection_id
+
+    def call(self, api: ApiClient) -> Any:
+        return api.call("POST", f"/v1/connections/{self.connection_id}/activate")
+
+
 class WaitForJobAction(_GeoredflowAction):
     """Wait for a job to end; the job on success, an error naming the failed task if not."""
 

@@ -7,6 +7,7 @@ import httpx
 import yaml
 
 from georedflow.mistral.actions import (
+    ActivateConnectionAction,
     CreateConnectionAction,
     DeleteConnectionAction,
     WaitForJobAction,
@@ -33,6 +34,11 @@ def test_actions_build_wait_and_delete(api: ApiProcess, lab: dict[str, Any]) -> 
     assert first.error is None and again.error is None
     assert again.data["connection"]["id"] == first.data["connection"]["id"]
     assert waited.error is None and waited.data["state"] == "SUCCEEDED"
+    activated = ActivateConnectionAction(first.data["connection"]["id"], url=api.url).run(None)
+    swapped = WaitForJobAction(activated.data["job"]["id"], interval=0.2, url=api.url).run(None)
+    assert swapped.error is None and swapped.data["kind"] == "activate"
+    shown = httpx.get(f"{api.url}/v1/connections/{first.data['connection']['id']}").json()
+    assert shown["primary"] == "remote"
 
     lab["west"].arm_fault("POST", r"^/v2.0/networks$", status=500, message="mistral fault")
     doomed = CreateConnectionAction(
@@ -81,4 +87,5 @@ def test_the_example_workbook_uses_the_registered_actions() -> None:
         "georedflow.create_connection",
         "georedflow.wait_for_job",
         "georedflow.delete_connection",
+        "georedflow.activate_connection",
     } == registered
