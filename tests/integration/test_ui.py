@@ -1,6 +1,8 @@
 """The monitoring page in a real headless Chromium, against a georedflow-api on the lab."""
 
 import re
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -8,10 +10,11 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.conftest import REPO, missing
+from tests.conftest import REPO, free_port, missing
 from tests.integration import png
-from tests.integration.harness import SITES, ApiProcess
+from tests.integration.harness import SITES, ApiProcess, write_config
 from tests.integration.test_job_events import stream
+from tests.integration.test_policy import KEYSTONE, tokens  # noqa: F401 (a fixture)
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
@@ -60,12 +63,16 @@ def colour(name: str) -> tuple[int, int, int]:
     return int(value[0:2], 16), int(value[2:4], 16), int(value[4:6], 16)
 
 
-def test_a_job_s_graph_is_drawn_and_every_task_ends_done(api: ApiProcess, browser: Any) -> None:
-    from selenium.webdriver.common.by import By
+def create(api: ApiProcess, token: str | None = None, admin: str | None = None) -> Any:
+    """Two sites (registered by ``admin``) and an ipsec connection (by ``token``)."""
+
+    def auth(who: str | None) -> dict[str, str]:
+        return {"X-Auth-Token": who} if who else {}
 
     for site in SITES[:2]:
-        assert httpx.post(f"{api.url}/v1/sites", json=site, timeout=30).status_code == 201
-    accepted = httpx.post(
+        response = httpx.post(f"{api.url}/v1/sites", json=site, headers=auth(admin), timeout=30)
+        assert response.status_code == 201, response.text
+    response = httpx.post(
         f"{api.url}/v1/connections",
         json={
             "name": "watched-in-a-browser",
@@ -74,18 +81,26 @@ def test_a_job_s_graph_is_drawn_and_every_task_ends_done(api: ApiProcess, browse
             "local": {"site": "east"},
             "remote": {"site": "west"},
         },
+        headers=auth(token),
         timeout=30,
-    ).json()
-    job_id = accepted["job"]["id"]
+    )
+    assert response.status_code == 202, response.text
+    return response.json()
 
-    browser.get(f"{api.url}/ui/")
+
+def nodes(browser: Any) -> list[Any]:
+    from selenium.webdriver.common.by import By
+
+    found: list[Any] = browser.find_elements(By.CSS_SELECTOR, "#graph g.node")
+    return found
+
+
+def watch_until_done(browser: Any, job_id: str) -> None:
+    """Select the job in the list, then wait for every task of its graph to be done."""
+    from selenium.webdriver.common.by import By
+
     row = wait_for(browser, lambda b: b.find_elements(By.CSS_SELECTOR, f'tr[data-job="{job_id}"]'))
     row[0].click()
-
-    def nodes(b: Any) -> list[Any]:
-        found: list[Any] = b.find_elements(By.CSS_SELECTOR, "#graph g.node")
-        return found
-
     wait_for(
         browser,
         lambda b: nodes(b) and all(n.get_attribute("data-state") == "done" for n in nodes(b)),
@@ -94,6 +109,16 @@ def test_a_job_s_graph_is_drawn_and_every_task_ends_done(api: ApiProcess, browse
         browser,
         lambda b: b.find_element(By.ID, "job-summary").get_attribute("data-state") == "SUCCEEDED",
     )
+
+
+def test_a_job_s_graph_is_drawn_and_every_task_ends_done(api: ApiProcess, browser: Any) -> None:
+    from selenium.webdriver.common.by import By
+
+    accepted = create(api)
+    job_id = accepted["job"]["id"]
+
+    browser.get(f"{api.url}/ui/")
+    watch_until_done(browser, job_id)
 
     job = api.get(f"/v1/jobs/{job_id}")
     graph = api.get(f"/v1/jobs/{job_id}/graph")
@@ -123,3 +148,55 @@ def test_a_job_s_graph_is_drawn_and_every_task_ends_done(api: ApiProcess, browse
 
     deleting = httpx.delete(f"{api.url}/v1/connections/{accepted['connection']['id']}")
     assert stream(api, deleting.json()["job"]["id"])[-1][1]["state"] == "SUCCEEDED"
+
+
+@pytest.fixture
+def keystone_api(tmp_path: Path, lab_clouds: str) -> Iterator[ApiProcess]:
+    """A georedflow-api that asks every /v1 caller for a Keystone token."""
+    port = free_port()
+    config = write_config(tmp_path, lab_clouds, port)
+    config.write_text(
+        config.read_text().replace("[api]\n", "[api]\nauth_strategy = keystone\n")
+        + f"[keystone]\nauth_url = {KEYSTONE}\nusername = admin\npassword = labpass\n"
+        "project_name = admin\n"
+    )
+    manage = Path(sys.executable).parent / "georedflow-manage"
+    subprocess.run([str(manage), "--config-file", str(config), "db", "upgrade"], check=True)
+    process = ApiProcess(config, port, tmp_path / "api.log")
+    process.start()
+    yield process
+    process.stop()
+
+
+def test_under_keystone_the_page_asks_for_a_token_and_sends_it_in_a_header(
+    keystone_api: ApiProcess,
+    browser: Any,
+    tokens: dict[str, str],  # noqa: F811
+) -> None:
+    from selenium.webdriver.common.by import By
+
+    accepted = create(keystone_api, token=tokens["alice"], admin=tokens["adam"])
+
+    browser.get(f"{keystone_api.url}/ui/")  # the page itself needs no token
+    wait_for(browser, lambda b: "token is needed" in b.find_element(By.ID, "status").text)
+    browser.find_element(By.ID, "token").send_keys(tokens["alice"])
+    browser.find_element(By.CSS_SELECTOR, "#token-form button[type=submit]").click()
+    watch_until_done(browser, accepted["job"]["id"])
+
+    assert (
+        browser.execute_script("return sessionStorage.getItem('georedflow.token')")
+        == (tokens["alice"])
+    )
+    assert tokens["alice"] not in browser.current_url
+    # Every request line the API logged (the event stream's included) is token-free.
+    log = keystone_api.log.read_text()
+    assert f"/v1/jobs/{accepted['job']['id']}/events" in log
+    assert tokens["alice"] not in log
+
+    # Another project's token sees neither the connection nor its job.
+    browser.find_element(By.ID, "token").clear()
+    browser.find_element(By.ID, "token").send_keys(tokens["bob"])
+    browser.find_element(By.CSS_SELECTOR, "#token-form button[type=submit]").click()
+    wait_for(browser, lambda b: not b.find_elements(By.CSS_SELECTOR, "tr[data-job]"))
+    assert not browser.find_elements(By.CSS_SELECTOR, "tr[data-connection]")
+    wait_for(browser, lambda b: not nodes(b))  # the selected job is not bob's to watch

@@ -40,12 +40,19 @@ function headers() {
   return token ? { "X-Auth-Token": token } : {};
 }
 
+class HttpError extends Error {
+  constructor(message, status) {
+    super(message);
+    this.status = status;
+  }
+}
+
 async function call(path, options = {}) {
   const response = await fetch(path, { ...options, headers: headers() });
-  if (response.status === 401) throw new Error("a valid Keystone token is needed");
+  if (response.status === 401) throw new HttpError("a valid Keystone token is needed", 401);
   if (!response.ok) {
     const problem = await response.json().catch(() => ({}));
-    throw new Error(problem.detail || `${path}: HTTP ${response.status}`);
+    throw new HttpError(problem.detail || `${path}: HTTP ${response.status}`, response.status);
   }
   return response;
 }
@@ -234,10 +241,9 @@ async function watch(jobId, abort) {
   const job = await getJson(`/v1/jobs/${encodeURIComponent(jobId)}`);
   summarize(job);
   draw(await getJson(`/v1/jobs/${encodeURIComponent(jobId)}/graph`));
-  const response = await fetch(`/v1/jobs/${encodeURIComponent(jobId)}/events`, {
-    headers: headers(), signal: abort.signal,
+  const response = await call(`/v1/jobs/${encodeURIComponent(jobId)}/events`, {
+    signal: abort.signal,
   });
-  if (!response.ok) throw new Error(`events: HTTP ${response.status}`);
   let ended = false;
   await readEvents(response, (kind, data) => {
     if (kind === "task") {
@@ -275,6 +281,12 @@ async function select(jobId) {
     } catch (error) {
       if (abort.signal.aborted) return;
       say(error.message);
+      if (error.status >= 400 && error.status < 500) {
+        // Not this caller's job (or no such job): asking again will not change that.
+        $("#graph").replaceChildren();
+        $("#job-summary").textContent = "";
+        return;
+      }
     }
     await new Promise((resolve) => setTimeout(resolve, 2000));
   }
