@@ -169,6 +169,32 @@ def test_a_receiver_answering_503_is_retried(georedflow: Harness) -> None:
     assert document["type"] == "job.succeeded"
 
 
+def test_a_drifted_connection_reports_degraded_with_its_findings(
+    georedflow: Harness, receiver: Receiver
+) -> None:
+    accepted = georedflow.create("vxlan", "east", "west")
+    connection_id = accepted["connection"]["id"]
+    assert georedflow.wait(accepted["job"]["id"])["state"] == "SUCCEEDED"
+    subscribe(georedflow.client, receiver.url, filter={"connection_ids": [connection_id]})
+    shown = georedflow.client.get(f"/v1/connections/{connection_id}").json()
+    lost = shown["local"]["subnet_id"]
+    assert georedflow.driver("east").delete("subnet", lost)  # behind georedflow's back
+
+    verifying = georedflow.client.post(f"/v1/connections/{connection_id}/verify")
+    assert georedflow.wait(verifying.json()["job"]["id"])["state"] == "SUCCEEDED"
+
+    _got, changed = receive(receiver, lambda d: d["type"] == "connection.state_changed")
+    assert (changed["data"]["old_state"], changed["data"]["new_state"]) == ("ACTIVE", "DEGRADED")
+    _got, degraded = receive(receiver, lambda d: d["type"] == "connection.degraded")
+    assert degraded["connection_id"] == connection_id
+    assert [
+        (f["site"], f["type"], f["id"], f["problem"]) for f in degraded["data"]["findings"]
+    ] == [("east", "subnet", lost, "missing")]
+    deleting = georedflow.client.delete(f"/v1/connections/{connection_id}")
+    assert georedflow.wait(deleting.json()["job"]["id"])["state"] == "SUCCEEDED"
+    assert georedflow.leftovers(connection_id, "east", "west") == {"east": [], "west": []}
+
+
 def wait_job(api: ApiProcess, job_id: str) -> dict[str, Any]:
     for _ in range(600):
         job: dict[str, Any] = api.get(f"/v1/jobs/{job_id}")
