@@ -75,6 +75,7 @@ def wiring_settings(config: cfg.ConfigOpts) -> Settings:
             retry_base_seconds=config.notifications.retry_base_seconds,
             retry_max_seconds=config.notifications.retry_max_seconds,
             max_attempts=config.notifications.max_attempts,
+            event_retention_days=config.notifications.event_retention_days,
         ),
     )
 

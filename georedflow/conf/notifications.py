@@ -36,6 +36,13 @@ OPTS: list[cfg.Opt] = [
         min=1,
         help="Attempts of a delivery before it is marked failed.",
     ),
+    cfg.FloatOpt(
+        "event_retention_days",
+        default=7.0,
+        min=0.0,
+        help="Days an event (and what became of its deliveries) is kept once nothing is "
+        "left to send; 0 keeps them forever.",
+    ),
 ]
 
 

@@ -7,6 +7,7 @@ dead receiver delays nothing but its own deliveries.
 
 import logging
 import threading
+import time
 from datetime import timedelta
 
 import httpx
@@ -24,6 +25,7 @@ LOG = logging.getLogger(__name__)
 
 # A claim outlives the POST it covers, so only a dead sender loses it.
 LEASE_MARGIN = 30.0
+PRUNE_EVERY = 3600.0  # seconds between two clean-ups of old events
 
 
 class Dispatcher:
@@ -42,6 +44,7 @@ class Dispatcher:
         self._thread = threading.Thread(target=self._run, name="georedflow-notifications")
         self._thread.daemon = True  # a process that forgets close() still exits
         self._last_problem: str | None = None
+        self._pruned_at: float | None = None
 
     def start(self) -> None:
         self._thread.start()
@@ -69,6 +72,7 @@ class Dispatcher:
 
     def run_once(self) -> int:
         """Fan out new events and send what is due; returns how many POSTs were made."""
+        self._prune()
         self._queue.fan_out(self._settings.batch)
         sent = 0
         lease = self._settings.timeout + LEASE_MARGIN
@@ -80,6 +84,16 @@ class Dispatcher:
                 self._send(outgoing)
                 sent += 1
         return sent
+
+    def _prune(self) -> None:
+        days = self._settings.event_retention_days
+        now = time.monotonic()
+        if not days or (self._pruned_at is not None and now - self._pruned_at < PRUNE_EVERY):
+            return
+        self._pruned_at = now
+        pruned = self._queue.prune(utcnow() - timedelta(days=days))
+        if pruned:
+            LOG.info("notifications: forgot %d events older than %g days", pruned, days)
 
     def _send(self, outgoing: Outgoing) -> None:
         error = self._post(outgoing)

@@ -10,4 +10,5 @@ class NotificationSettings:
     retry_base_seconds: float = 5.0  # first back-off; doubles on every failed attempt
     retry_max_seconds: float = 600.0  # back-off ceiling
     max_attempts: int = 10  # then the delivery is marked failed
+    event_retention_days: float = 7.0  # sent events are forgotten after this; 0: kept
     batch: int = 100  # deliveries looked at per round

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import CursorResult, or_, select, update
+from sqlalchemy import CursorResult, delete, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from georedflow.notifications.filters import matches
@@ -150,6 +150,22 @@ class DeliveryQueue:
 
     def give_up(self, delivery_id: int, error: str) -> None:
         self._settle(delivery_id, state=FAILED, last_error=error)
+
+    def prune(self, before: datetime) -> int:
+        """Forget events older than ``before`` that have nothing left to send; how many."""
+        unsent = select(Delivery.event_id).where(Delivery.state == PENDING)
+        with self._sessions.begin() as session:
+            pruned = session.execute(
+                delete(Event)
+                .where(
+                    Event.created_at < before,
+                    Event.fanned_out.is_(True),
+                    Event.id.not_in(unsent),
+                )
+                .execution_options(synchronize_session=False)
+            )
+            assert isinstance(pruned, CursorResult)
+            return pruned.rowcount  # their deliveries go with them (ON DELETE CASCADE)
 
     def states(self, event_id: str) -> dict[str, tuple[str, int, str | None]]:
         """subscription id → (state, attempts, last error) of an event's deliveries."""

@@ -178,3 +178,26 @@ def test_the_api_event_types_are_the_outbox_ones() -> None:
     from georedflow.api.schemas import EventType
 
     assert get_args(EventType) == EVENT_TYPES
+
+
+def test_old_events_with_nothing_left_to_send_are_pruned(sessions: sessionmaker[Session]) -> None:
+    SubscriptionRepository(sessions, SecretBox(KEY)).create(
+        project_id="p1", callback_uri="http://a", filter_={}
+    )
+    connections = ConnectionRepository(sessions)
+    connection_id = new_connection(sessions)
+    connections.set_state(connection_id, "BUILDING")
+    connections.set_state(connection_id, "ACTIVE")
+    queue = DeliveryQueue(sessions)
+    queue.fan_out()
+    now = utcnow()
+    sent, unsent = queue.due(now)
+    queue.claim(sent, now, lease=60)
+    queue.delivered(sent, now)
+    connections.set_state(connection_id, "DELETING")  # not fanned out yet
+
+    assert queue.prune(now + timedelta(days=1)) == 1
+
+    assert [e.payload["new_state"] for e in events(sessions)] == ["ACTIVE", "DELETING"]
+    assert queue.due(now) == [unsent]
+    assert queue.prune(now - timedelta(days=1)) == 0
