@@ -1,8 +1,8 @@
 """The dispatcher: one background thread per process that sends the outbox's events.
 
 It never touches a flow: flows only write event rows (storage/outbox.py); this
-thread reads them, fans them out to subscriptions and POSTs them, so a slow or
-dead receiver delays nothing but its own deliveries.
+thread reads them, fans them out to subscriptions and POSTs them, one at a time,
+so a slow or dead receiver can delay other deliveries but never a flow.
 """
 
 import logging
@@ -90,8 +90,8 @@ class Dispatcher:
         now = time.monotonic()
         if not days or (self._pruned_at is not None and now - self._pruned_at < PRUNE_EVERY):
             return
-        self._pruned_at = now
         pruned = self._queue.prune(utcnow() - timedelta(days=days))
+        self._pruned_at = now
         if pruned:
             LOG.info("notifications: forgot %d events older than %g days", pruned, days)
 
