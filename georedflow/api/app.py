@@ -59,7 +59,7 @@ def create_app(
     app.state.connections = application.connections
     app.state.jobs = application.jobs
     app.state.subscriptions = application.subscriptions
-    app.state.logbooks = application.core.runner.backend
+    app.state.runner = application.core.runner
     app.state.site_service = application.site_service
     app.state.connection_service = application.connection_service
     problems.install(app)

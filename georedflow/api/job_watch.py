@@ -1,18 +1,18 @@
 """/v1/jobs/{id}/events and /graph: a job watched while it runs, for the monitoring page."""
 
 from collections.abc import AsyncIterator
-from typing import Annotated, Any
+from typing import Annotated
 
 import anyio
 from fastapi import APIRouter, Depends, Request
 from fastapi.sse import EventSourceResponse, ServerSentEvent
 from pydantic import BaseModel, ConfigDict, Field
 
-from georedflow.api.deps import CallerDep, Connections, Jobs
+from georedflow.api.deps import CallerDep, Jobs
 from georedflow.api.policy import check_owner, enforce
 from georedflow.exceptions import NotFound
 from georedflow.jobs import graph
-from georedflow.jobs.runner import FACTORIES
+from georedflow.jobs.runner import JobRunner
 from georedflow.jobs.watch import JobWatch
 from georedflow.storage.jobs import JobRepository
 from georedflow.storage.models import Job
@@ -55,24 +55,23 @@ class JobGraph(BaseModel):
     edges: list[GraphEdge]
 
 
-def _factory_args(job: Job, connections: Connections, logbooks: Any) -> list[Any] | None:
+def _factory(job: Job, runner: JobRunner) -> graph.Factory | None:
     """How the job's flow is (or will be) built; None when that cannot be known."""
-    if not job.connection_id:
-        return []
-    saved = graph.logbook_args(logbooks, job.id)
+    saved = graph.saved_factory(runner.backend, job.id)
     if saved is not None:
         return saved
-    connection = connections.find(job.connection_id)
-    return None if connection is None else [connection.technology]
+    try:
+        factory, args = runner.flow_factory(job)
+    except NotFound:  # its connection went away before the job ran
+        return None
+    return graph.factory_name(factory), tuple(args)
 
 
 @router.get("/{job_id}/graph")
-def job_graph(job: WatchedJob, connections: Connections, request: Request) -> JobGraph:
+def job_graph(job: WatchedJob, request: Request) -> JobGraph:
     """The job's tasks as nodes with their state, and edges from each task to the next."""
-    args = _factory_args(job, connections, request.app.state.logbooks)
-    shape = None
-    if job.kind in FACTORIES and args is not None:
-        shape = graph.flow_shape(job.kind, tuple(args))
+    factory = _factory(job, request.app.state.runner)
+    shape = graph.flow_shape(*factory) if factory is not None else None
     return JobGraph(
         job_id=job.id,
         kind=job.kind,

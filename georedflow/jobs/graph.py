@@ -3,21 +3,36 @@
 TaskFlow's compiled execution graph also holds the start and end markers of every
 (nested) flow, and retries; they are collapsed so that each edge goes from a task
 to a task that waits for it. The shape depends only on the flow's factory and its
-arguments (a connection's technology), so it is compiled once per pair.
+arguments (the technology, the standby mode...), not on the job, so it is compiled
+once per factory and arguments.
 """
 
 import contextlib
 import functools
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from oslo_utils import reflection
 from taskflow import exceptions as tf_exc
 from taskflow import task
 from taskflow.engines.action_engine import compiler
 
 from georedflow.jobs.runner import FACTORIES
 from georedflow.storage.models import JobTask
+
+# A flow's factory by the importable name TaskFlow saves in a logbook, and its arguments.
+Factory = tuple[str, tuple[Any, ...]]
+
+
+def factory_name(factory: Callable[..., Any]) -> str:
+    name: str = reflection.get_callable_name(factory)
+    return name
+
+
+# Names read from the database are looked up here, never imported: only georedflow's
+# own factories are ever called.
+_BY_NAME = {factory_name(f): f for f in FACTORIES.values()}
 
 
 @dataclass(frozen=True)
@@ -52,22 +67,19 @@ def task_edges(graph: Any) -> list[tuple[str, str]]:
 
 
 @functools.lru_cache(maxsize=64)
-def flow_shape(kind: str, args: tuple[Any, ...]) -> FlowShape:
-    """The tasks and edges of the flow a job of ``kind`` runs (KeyError: no such kind).
-
-    ``args`` are the factory's: the technology for a connection's job, none for a site's.
-    """
-    flow = FACTORIES[kind](*args)
+def flow_shape(factory: str, args: tuple[Any, ...]) -> FlowShape:
+    """The tasks and edges of the flow ``factory(*args)`` (KeyError: not a flow factory)."""
+    flow = _BY_NAME[factory](*args)
     graph = compiler.PatternCompiler(flow).compile().execution_graph
     names = tuple(node.name for node in graph.nodes if isinstance(node, task.Task))
     return FlowShape(tasks=names, edges=tuple(task_edges(graph)))
 
 
-def logbook_args(backend: Any, job_id: str) -> list[Any] | None:
-    """The factory arguments a runner saved for the job (None: it has not run yet).
+def saved_factory(backend: Any, job_id: str) -> Factory | None:
+    """The factory a runner saved with the job's logbook (None: it has not run yet).
 
-    A delete job outlives its connection; its logbook still says which technology
-    its flow was built for.
+    Once a job has run, this is the truth about its flow, even when its connection
+    has changed or is gone since (a delete job outlives its connection).
     """
     with contextlib.closing(backend.get_connection()) as conn:
         try:
@@ -75,7 +87,9 @@ def logbook_args(backend: Any, job_id: str) -> list[Any] | None:
         except tf_exc.NotFound:
             return None
     for flow_detail in book:
-        return list(flow_detail.meta.get("factory", {}).get("args", []))
+        saved = flow_detail.meta.get("factory")
+        if saved:
+            return saved["name"], tuple(saved.get("args") or ())
     return None
 
 

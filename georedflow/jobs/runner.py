@@ -119,6 +119,11 @@ class JobRunner:
             case _:
                 return FACTORIES[job.kind], [tech], store
 
+    def flow_factory(self, job: Job) -> tuple[Callable[..., Flow], list[Any]]:
+        """The factory and arguments a first run of ``job`` would build its flow with."""
+        factory, args, _store = self._factory_args(job)
+        return factory, args
+
     def _book(self, job_id: str) -> Any:
         with contextlib.closing(self.backend.get_connection()) as conn:
             try:

@@ -18,14 +18,14 @@ def stream(api: ApiProcess, job_id: str) -> list[tuple[str, Any]]:
         return list(parse(response.iter_lines()))
 
 
-def create(api: ApiProcess, technology: str) -> dict[str, Any]:
+def create(api: ApiProcess, technology: str, mode: str = "warm") -> dict[str, Any]:
     for site in SITES[:2]:
         assert httpx.post(f"{api.url}/v1/sites", json=site, timeout=30).status_code == 201
     response = httpx.post(
         f"{api.url}/v1/connections",
         json={
             "name": f"watched-{technology}",
-            "mode": "warm",
+            "mode": mode,
             "technology": technology,
             "local": {"site": "east"},
             "remote": {"site": "west"},
@@ -83,6 +83,19 @@ def test_the_graph_has_every_task_and_the_flow_s_order(api: ApiProcess) -> None:
     assert api.get(f"/v1/connections/{accepted['connection']['id']}")["status"] == 404
     gone = api.get(f"/v1/jobs/{deleted}/graph")
     assert gone["kind"] == "delete" and gone["edges"]
+
+
+def test_the_graph_is_of_the_flow_the_job_ran(api: ApiProcess) -> None:
+    # A cold standby's create only reserves: its flow is not the warm create's.
+    cold = create(api, "vxlan", mode="cold")
+    stream(api, cold["job"]["id"])
+
+    graph = api.get(f"/v1/jobs/{cold['job']['id']}/graph")
+
+    job = api.get(f"/v1/jobs/{cold['job']['id']}")
+    assert job["state"] == "SUCCEEDED", job["error"]
+    assert sorted(n["task"] for n in graph["nodes"]) == sorted(t["name"] for t in job["tasks"])
+    assert not any(n["task"].startswith("CreateNetwork") for n in graph["nodes"])
 
 
 def test_an_unknown_job_is_404_before_any_stream(api: ApiProcess) -> None:

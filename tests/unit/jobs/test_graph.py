@@ -1,11 +1,19 @@
 from typing import Any
 
+import pytest
+import taskflow.engines
 from taskflow import retry, task
 from taskflow.engines.action_engine import compiler
 from taskflow.patterns import graph_flow, linear_flow, unordered_flow
+from taskflow.persistence import models
+from taskflow.utils import persistence_utils as p_utils
 
-from georedflow.jobs import graph
+from georedflow.flows.create import build_create_flow
+from georedflow.jobs import graph, persistence
+from georedflow.storage import db
 from georedflow.storage.models import JobTask
+
+CREATE = graph.factory_name(build_create_flow)
 
 
 class Step(task.Task):
@@ -53,7 +61,7 @@ def test_a_graph_flow_keeps_the_order_its_arguments_imply() -> None:
 
 
 def test_a_create_flow_is_one_connected_acyclic_graph_of_tasks() -> None:
-    shape = graph.flow_shape("create", ("vlan",))
+    shape = graph.flow_shape(CREATE, ("vlan", "warm"))
 
     names = set(shape.tasks)
     assert {"CreateNetwork-local", "CreateNetwork-remote"} <= names
@@ -76,7 +84,7 @@ def test_a_create_flow_is_one_connected_acyclic_graph_of_tasks() -> None:
 
 
 def test_the_two_sites_are_side_by_side_in_the_graph() -> None:
-    shape = graph.flow_shape("create", ("vlan",))
+    shape = graph.flow_shape(CREATE, ("vlan", "warm"))
 
     assert ("CreateNetwork-local", "CreateSubnet-local") in shape.edges
     assert ("CreateNetwork-remote", "CreateSubnet-remote") in shape.edges
@@ -86,13 +94,19 @@ def test_the_two_sites_are_side_by_side_in_the_graph() -> None:
     )
 
 
-def test_shapes_are_compiled_once_per_kind_and_technology() -> None:
-    first = graph.flow_shape("create", ("gre",))
+def test_shapes_are_compiled_once_per_factory_and_arguments() -> None:
+    first = graph.flow_shape(CREATE, ("gre", "warm"))
     hits = graph.flow_shape.cache_info().hits
 
-    assert graph.flow_shape("create", ("gre",)) is first
+    assert graph.flow_shape(CREATE, ("gre", "warm")) is first
     assert graph.flow_shape.cache_info().hits == hits + 1
-    assert graph.flow_shape("create", ("ipsec",)) != first
+    assert graph.flow_shape(CREATE, ("ipsec", "warm")) != first
+
+
+def test_only_georedflow_s_own_factories_are_called() -> None:
+    assert CREATE == "georedflow.flows.create.build_create_flow"
+    with pytest.raises(KeyError):
+        graph.flow_shape("os.system", ("true",))
 
 
 def test_nodes_take_their_state_and_site_from_the_task_rows() -> None:
@@ -112,3 +126,19 @@ def test_nodes_take_their_state_and_site_from_the_task_rows() -> None:
         graph.Node("extra", None, "FAILURE"),
     ]
     assert [n.task for n in graph.nodes(None, rows)] == ["b", "a", "extra"]
+
+
+def test_the_factory_saved_with_a_job_s_logbook_is_read_back(sqlite_url: str) -> None:
+    engine = db.make_engine(sqlite_url)
+    persistence.upgrade(engine)
+    backend = persistence.make_backend(engine)
+    book = models.LogBook("job-j1", uuid="j1")
+    flow_detail = p_utils.create_flow_detail(
+        build_create_flow("vlan", "warm"), book=book, backend=backend
+    )
+    taskflow.engines.save_factory_details(
+        flow_detail, build_create_flow, ["vlan", "warm"], {}, backend=backend
+    )
+
+    assert graph.saved_factory(backend, "j1") == (CREATE, ("vlan", "warm"))
+    assert graph.saved_factory(backend, "never-ran") is None
