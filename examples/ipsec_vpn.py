@@ -10,6 +10,7 @@ with client() as api:
             "name": "vnf-b-standby",
             "mode": "hot",
             "technology": "ipsec",
+            "options": {"bandwidth_mbps": 500},
             "local": {"site": "east", "cidr": "10.250.1.0/24"},
             "remote": {"site": "far", "cidr": "10.250.2.0/24"},
         },

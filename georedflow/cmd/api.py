@@ -36,6 +36,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             host=config.api.bind_host,
             port=config.api.bind_port,
             log_level="debug" if config.debug else "info",
+            log_config=None,  # uvicorn's lines go through georedflow's handler: masked, JSON
         )
     finally:
         application.close()

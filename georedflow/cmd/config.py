@@ -31,7 +31,9 @@ def load(argv: Sequence[str] | None, prog: str, cli_opts: Sequence[cfg.Opt] = ()
 
 
 def setup_logging(config: cfg.ConfigOpts) -> None:
-    logs.install(logging.DEBUG if config.debug else logging.INFO)
+    logs.install(
+        logging.DEBUG if config.debug else logging.INFO, json_lines=config.log_format == "json"
+    )
 
 
 def wiring_settings(config: cfg.ConfigOpts) -> Settings:

@@ -13,6 +13,13 @@ def _default_state_path() -> str:
 OPTS: list[cfg.Opt] = [
     cfg.BoolOpt("debug", default=False, help="Log at DEBUG level instead of INFO."),
     cfg.StrOpt(
+        "log_format",
+        default="text",
+        choices=["text", "json"],
+        help="'json': one JSON object per log line, with the job, connection and site "
+        "it concerns (secrets masked as in text).",
+    ),
+    cfg.StrOpt(
         "state_path",
         default=_default_state_path(),
         sample_default="$XDG_STATE_HOME/georedflow",

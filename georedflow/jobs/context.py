@@ -6,6 +6,7 @@ from typing import Any
 from georedflow.clouds.driver import SiteDriver
 from georedflow.clouds.openstack import Clouds
 from georedflow.delivery import ConfigDelivery
+from georedflow.exceptions import NotFound
 from georedflow.jobs.fencing import Fence, fenced_driver
 from georedflow.planning.psk import SecretBox
 from georedflow.planning.settings import PlanningSettings
@@ -51,6 +52,13 @@ class Services:
             driver = self.driver(site)
             store[driver_key(role)] = driver if fence is None else fenced_driver(driver, fence)
         return store, {role: site.name for role, site in sites.items()}
+
+    def sites_of(self, job: Job) -> dict[str, str]:
+        """Role → site name of the job's connection (or probed site); {} once it is gone."""
+        try:
+            return {role: site.name for role, site in self._sites_of(job).items()}
+        except NotFound:
+            return {}
 
     def _sites_of(self, job: Job) -> dict[str, Site]:
         if job.connection_id:

@@ -26,7 +26,7 @@ from taskflow.persistence.backends.impl_sqlalchemy import SQLAlchemyBackend
 from taskflow.types import notifier
 from taskflow.utils import persistence_utils as p_utils
 
-from georedflow import metrics
+from georedflow import logs, metrics
 from georedflow.flows.create import build_create_flow, build_reserve_flow
 from georedflow.flows.delete import build_delete_flow
 from georedflow.flows.probe import build_probe_flow
@@ -152,7 +152,7 @@ class JobRunner:
             store=flow_detail.meta.get("store", {}),
             backend=self.backend if fence is None else FencedBackend(self.backend, fence),
             engine="parallel",
-            executor=self._executor,
+            executor=logs.ContextExecutor(self._executor),
         )
 
     def run(
@@ -177,7 +177,9 @@ class JobRunner:
         if attempt > 1:
             metrics.RESUMES.inc()
         started = time.perf_counter()
-        outcome = self._attempt(job, should_stop, fence)
+        sites = self._services.sites_of(job)
+        with logs.job_context(job.id, job.connection_id, sites):
+            outcome = self._attempt(job, should_stop, fence)
         metrics.JOB_SECONDS.labels(job.kind, outcome).observe(time.perf_counter() - started)
         return outcome
 

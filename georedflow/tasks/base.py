@@ -7,6 +7,7 @@ from typing import Any, ClassVar
 
 from taskflow import task
 
+from georedflow import logs
 from georedflow.clouds.driver import Resource, SiteDriver
 from georedflow.clouds.kinds import KINDS, Kind, resource_name, tags
 from georedflow.roles import other
@@ -71,6 +72,12 @@ class SiteTask(task.Task):  # type: ignore[misc]
             rebind=rebind,
             **kwargs,
         )
+
+    def pre_execute(self) -> None:
+        logs.ROLE.set(self.role)  # runs in the task's own context (logs.ContextExecutor)
+
+    def pre_revert(self) -> None:
+        logs.ROLE.set(self.role)
 
     def step(self) -> str:
         """The name part that marks what this task makes."""

@@ -25,6 +25,7 @@ def test_killed_mid_build_resumes_without_duplicates(
             "name": "resumed",
             "mode": "hot",
             "technology": "ipsec",
+            "options": {"bandwidth_mbps": 100},
             "local": {"site": "east"},
             "remote": {"site": "west"},
         },
@@ -64,5 +65,6 @@ def test_killed_mid_build_resumes_without_duplicates(
         )
         duplicated = [name for name, count in names.items() if count > 1]
         assert duplicated == [], f"{site}: made twice: {duplicated}"
-        # network, subnet, router, 2 policies, vpn service, 2 endpoint groups, site connection
-        assert sum(names.values()) == 9, names
+        # network, subnet, router, 2 VPN policies, vpn service, 2 endpoint groups,
+        # site connection, and the hot standby's QoS policy
+        assert sum(names.values()) == 10, names

@@ -46,6 +46,7 @@ def test_the_key_is_in_no_log_database_or_response(tmp_path: Path, lab_clouds: s
                     "name": "secret",
                     "mode": "hot",
                     "technology": "ipsec",
+                    "options": {"bandwidth_mbps": 100},
                     "local": {"site": "east"},
                     "remote": {"site": "west"},
                 },
