@@ -1,4 +1,7 @@
-"""A BGP VPN joining two regions with a route target georedflow allocates."""
+"""A BGP VPN joining two regions with a route target georedflow allocates.
+
+A cold standby is only reserved at create; ``prebuild`` builds its link at once.
+"""
 
 from common import build_and_remove, client, ensure_sites
 
@@ -12,5 +15,6 @@ with client() as api:
             "technology": "bgpvpn",
             "local": {"site": "east"},
             "remote": {"site": "west"},
+            "options": {"prebuild": True},
         },
     )
