@@ -86,7 +86,11 @@ def job_graph(job: WatchedJob, request: Request) -> JobGraph:
     )
 
 
-@router.get("/{job_id}/events", response_class=EventSourceResponse)
+@router.get(
+    "/{job_id}/events",
+    response_class=EventSourceResponse,
+    responses={200: {"description": "`task`, `job` and `progress` events, then `end`"}},
+)
 async def job_events(job: WatchedJob, jobs: Jobs) -> AsyncIterator[ServerSentEvent]:
     """Server-sent events until the job ends, then the stream closes.
 
