@@ -6,7 +6,7 @@ import httpx
 
 from tests.integration.cluster import Cluster
 from tests.integration.harness import SITES, ApiProcess
-from tests.integration.sse import check_task_order, parse
+from tests.sse import check_task_order, parse
 
 
 def stream(api: ApiProcess, job_id: str) -> list[tuple[str, Any]]:
