@@ -38,6 +38,8 @@ def create_app(
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         if resume_jobs and application.embedded is not None:
             application.embedded.resume_unfinished()
+        if application.auditor is not None:
+            application.auditor.start()
         yield
         if application.embedded is not None:
             application.embedded.stop(wait=False)
