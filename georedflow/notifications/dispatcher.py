@@ -63,7 +63,9 @@ class Dispatcher:
                 self._last_problem = None
             except Exception as error:  # the database away, the schema not there yet
                 sent = 0
-                problem = f"{type(error).__name__}: {error}"
+                # The first line only: SQLAlchemy appends the statement and its parameters.
+                first_line = next(iter(str(error).splitlines()), "")
+                problem = f"{type(error).__name__}: {first_line}"
                 if problem != self._last_problem:  # once, not on every poll
                     LOG.warning("notifications: cannot read the outbox: %s", problem)
                     self._last_problem = problem

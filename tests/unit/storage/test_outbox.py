@@ -149,8 +149,8 @@ def test_a_delivery_is_claimed_by_one_sender_at_a_time(sessions: sessionmaker[Se
     )
     ConnectionRepository(sessions).set_state(new_connection(sessions), "BUILDING")
     queue = DeliveryQueue(sessions)
-    queue.fan_out()
-    now = utcnow()
+    assert queue.fan_out() == 1
+    now = utcnow() + timedelta(seconds=1)  # surely after the delivery was made
     [delivery_id] = queue.due(now)
 
     first = queue.claim(delivery_id, now, lease=60)
@@ -189,8 +189,8 @@ def test_old_events_with_nothing_left_to_send_are_pruned(sessions: sessionmaker[
     connections.set_state(connection_id, "BUILDING")
     connections.set_state(connection_id, "ACTIVE")
     queue = DeliveryQueue(sessions)
-    queue.fan_out()
-    now = utcnow()
+    assert queue.fan_out() == 2
+    now = utcnow() + timedelta(seconds=1)  # surely after the deliveries were made
     sent, unsent = queue.due(now)
     queue.claim(sent, now, lease=60)
     queue.delivered(sent, now)
