@@ -206,7 +206,9 @@ def wait_job(api: ApiProcess, job_id: str) -> dict[str, Any]:
 
 def test_an_event_survives_a_killed_api_process(tmp_path: Path, lab_clouds: str) -> None:
     """Recorded while its receiver was down, sent by the next process after a SIGKILL."""
-    port, hook_port = free_port(), free_port()
+    port = hook_port = free_port()
+    while hook_port == port:
+        hook_port = free_port()
     config = write_config(tmp_path, lab_clouds, port)
     with config.open("a") as handle:
         handle.write(
