@@ -9,7 +9,7 @@ import logging
 import threading
 
 from georedflow import drift
-from georedflow.exceptions import GeoredflowError
+from georedflow.exceptions import GeoredflowError, NotFound
 from georedflow.jobs.context import Services
 from georedflow.roles import ROLES, other
 
@@ -46,7 +46,10 @@ class Auditor:
         for connection_id in self._services.connections.due_for_audit(self._intervals):
             if self._stopped.is_set():
                 break
-            updated += self.audit(connection_id)
+            try:
+                updated += self.audit(connection_id)
+            except NotFound:
+                continue  # deleted since it was listed
         return updated
 
     def audit(self, connection_id: str) -> bool:
