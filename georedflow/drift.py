@@ -21,12 +21,8 @@ REPLACEABLE = frozenset({Kind.SITE_CONNECTION, Kind.BGPVPN})
 _ASSOCIATION = "bgpvpn_network_association"
 
 
-def _endpoint(connection: Connection, role: str) -> Any:
-    return next(e for e in connection.endpoints if e.role == role)
-
-
 def _recorded(connection: Connection, role: str, kind: Kind) -> list[str]:
-    return [r["id"] for r in _endpoint(connection, role).resources if r["type"] == kind]
+    return [r["id"] for r in connection.endpoint(role).resources if r["type"] == kind]
 
 
 def _mismatches(found: Resource, wanted: dict[str, Any]) -> list[str]:
@@ -50,7 +46,7 @@ def site_findings(
         )
 
     expected = _expected_attributes(connection, role, peer_driver)
-    for ref in _endpoint(connection, role).resources:
+    for ref in connection.endpoint(role).resources:
         if ref["type"] == _ASSOCIATION:
             continue  # checked with its BGPVPN below
         kind = Kind(ref["type"])

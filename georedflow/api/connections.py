@@ -1,6 +1,7 @@
 """/v1/connections: create, list, show, delete; activate, verify, repair; config snapshots."""
 
-from typing import Annotated, Any
+from collections.abc import Callable
+from typing import Annotated
 
 from fastapi import APIRouter, Header, Query, Request, Response, status
 from fastapi.concurrency import run_in_threadpool
@@ -9,6 +10,7 @@ from georedflow.api import schemas, views
 from georedflow.api.deps import CallerDep, ConnectionActions, Connections, Jobs
 from georedflow.api.policy import check_owner, enforce, visible_project
 from georedflow.exceptions import InvalidInput
+from georedflow.storage.models import Job
 from georedflow.technologies import Technology
 
 router = APIRouter(prefix="/v1/connections", tags=["connections"])
@@ -77,22 +79,28 @@ def delete_connection(
     jobs: Jobs,
     caller: CallerDep,
 ) -> schemas.ConnectionAccepted:
-    check_owner(caller, connections.get(connection_id).project_id, f"connection '{connection_id}'")
-    enforce(caller, "connection:delete")
-    job = actions.delete(connection_id)
-    return schemas.ConnectionAccepted(
-        connection=views.connection(connections.get(connection_id)), job=views.job(jobs.get(job.id))
-    )
+    return _start(connection_id, "delete", actions.delete, connections, jobs, caller)
 
 
 def _owned(connections: Connections, caller: CallerDep, connection_id: str) -> None:
     check_owner(caller, connections.get(connection_id).project_id, f"connection '{connection_id}'")
 
 
-def _accepted(connections: Connections, jobs: Jobs, connection_id: str, job_id: str) -> Any:
+def _start(
+    connection_id: str,
+    action: str,
+    start: Callable[[str], Job],
+    connections: Connections,
+    jobs: Jobs,
+    caller: CallerDep,
+) -> schemas.ConnectionAccepted:
+    """Check the caller, start the ``action`` job; the connection and its job, as accepted."""
+    _owned(connections, caller, connection_id)
+    enforce(caller, f"connection:{action}")
+    job = start(connection_id)
     return schemas.ConnectionAccepted(
         connection=views.connection(connections.get(connection_id)),
-        job=views.job(jobs.get(job_id)),
+        job=views.job(jobs.get(job.id)),
     )
 
 
@@ -109,10 +117,7 @@ def activate_connection(
     A dormant cold standby is built first, then the latest config snapshot is
     POSTed to ``options.activation_callback``. A failed activation changes nothing.
     """
-    _owned(connections, caller, connection_id)
-    enforce(caller, "connection:activate")
-    job = actions.activate(connection_id)
-    return _accepted(connections, jobs, connection_id, job.id)  # type: ignore[no-any-return]
+    return _start(connection_id, "activate", actions.activate, connections, jobs, caller)
 
 
 @router.post("/{connection_id}/verify", status_code=status.HTTP_202_ACCEPTED)
@@ -124,10 +129,7 @@ def verify_connection(
     caller: CallerDep,
 ) -> schemas.ConnectionAccepted:
     """Compare both sites with the record: DEGRADED with ``findings`` if anything drifted."""
-    _owned(connections, caller, connection_id)
-    enforce(caller, "connection:verify")
-    job = actions.verify(connection_id)
-    return _accepted(connections, jobs, connection_id, job.id)  # type: ignore[no-any-return]
+    return _start(connection_id, "verify", actions.verify, connections, jobs, caller)
 
 
 @router.post("/{connection_id}/repair", status_code=status.HTTP_202_ACCEPTED)
@@ -139,10 +141,7 @@ def repair_connection(
     caller: CallerDep,
 ) -> schemas.ConnectionAccepted:
     """Replace what drifted and make again what is missing; back to ACTIVE."""
-    _owned(connections, caller, connection_id)
-    enforce(caller, "connection:repair")
-    job = actions.repair(connection_id)
-    return _accepted(connections, jobs, connection_id, job.id)  # type: ignore[no-any-return]
+    return _start(connection_id, "repair", actions.repair, connections, jobs, caller)
 
 
 _CONFIG_BODY = {

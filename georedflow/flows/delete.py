@@ -9,7 +9,7 @@ from georedflow.tasks.connection import ForgetConnection, MarkConnectionDeleting
 from georedflow.tasks.delete import DeleteOwned, DetachRouterInterfaces
 from georedflow.technologies import Technology
 
-_KINDS: dict[Technology, set[Kind]] = {
+_LINK_KINDS: dict[Technology, set[Kind]] = {
     Technology.VLAN: {Kind.SUBNET, Kind.NETWORK},
     Technology.VXLAN: {Kind.SUBNET, Kind.NETWORK},
     Technology.GRE: {Kind.SUBNET, Kind.NETWORK},
@@ -26,13 +26,14 @@ _KINDS: dict[Technology, set[Kind]] = {
     Technology.BGPVPN: {Kind.BGPVPN, Kind.SUBNET, Kind.NETWORK},
     Technology.SEGMENTS: {Kind.SUBNET, Kind.SEGMENT, Kind.NETWORK},
 }
+# Any link network may carry a hot standby's QoS policy (deleted after the network).
+_KINDS = {tech: kinds | {Kind.QOS_POLICY} for tech, kinds in _LINK_KINDS.items()}
 
 
 def _site_flow(technology: Technology, role: str) -> Flow:
     tasks: list[SiteTask] = []
     for kind in DELETE_ORDER:
-        # A hot standby's QoS policy goes last, once its network is gone.
-        if kind not in _KINDS[technology] and kind is not Kind.QOS_POLICY:
+        if kind not in _KINDS[technology]:
             continue
         if kind is Kind.ROUTER:
             tasks.append(DetachRouterInterfaces(role))

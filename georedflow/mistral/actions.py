@@ -69,27 +69,25 @@ class CreateConnectionAction(_GeoredflowAction):
         return api.call("POST", "/v1/connections", json=self.body, headers=headers)
 
 
-class DeleteConnectionAction(_GeoredflowAction):
-    """Start deleting a connection; returns ``{"connection": ..., "job": ...}``."""
+class _ConnectionAction(_GeoredflowAction):
+    """An action on one existing connection."""
 
     def __init__(
         self, connection_id: str, url: str = DEFAULT_URL, token: str | None = None
     ) -> None:
         super().__init__(url, token)
         self.connection_id = connection_id
+
+
+class DeleteConnectionAction(_ConnectionAction):
+    """Start deleting a connection; returns ``{"connection": ..., "job": ...}``."""
 
     def call(self, api: ApiClient) -> Any:
         return api.call("DELETE", f"/v1/connections/{self.connection_id}")
 
 
-class ActivateConnectionAction(_GeoredflowAction):
+class ActivateConnectionAction(_ConnectionAction):
     """Fail over to the backup (building a cold one first); returns the connection and job."""
-
-    def __init__(
-        self, connection_id: str, url: str = DEFAULT_URL, token: str | None = None
-    ) -> None:
-        super().__init__(url, token)
-        self.connection_id = connection_id
 
     def call(self, api: ApiClient) -> Any:
         return api.call("POST", f"/v1/connections/{self.connection_id}/activate")

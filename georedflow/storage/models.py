@@ -103,6 +103,9 @@ class Connection(TimestampMixin, Base):
         back_populates="connection", cascade="all, delete-orphan", order_by="Endpoint.role"
     )
 
+    def endpoint(self, role: str) -> "Endpoint":
+        return next(e for e in self.endpoints if e.role == role)
+
 
 class ConfigSnapshot(Base):
     """One version of a VNF's configuration, kept for a warm or cold standby."""

@@ -19,6 +19,17 @@ def failure_reason(flow_failures: dict[str, Any]) -> str:
     return "the flow failed"
 
 
+def not_rolled_back(drivers: tuple[SiteDriver, ...], connection_id: str) -> list[str]:
+    """What the connection still owns on each site after a revert (never raises)."""
+    left: list[str] = []
+    for driver in drivers:
+        try:
+            left += [f"{driver.site}: {item}" for item in leftovers(driver, connection_id)]
+        except Exception as error:  # revert never raises; say what is unknown instead
+            left.append(f"{driver.site}: could not check for leftovers ({error})")
+    return left
+
+
 class MarkConnectionBuilding(Task):
     """Checkpoint: on revert (everything else undone) the connection goes to ERROR."""
 
@@ -35,12 +46,7 @@ class MarkConnectionBuilding(Task):
         **kwargs: Any,
     ) -> None:
         reason = failure_reason(flow_failures)
-        left: list[str] = []
-        for driver in (local_driver, remote_driver):
-            try:
-                left += [f"{driver.site}: {item}" for item in leftovers(driver, connection_id)]
-            except Exception as error:  # revert never raises; say what is unknown instead
-                left.append(f"{driver.site}: could not check for leftovers ({error})")
+        left = not_rolled_back((local_driver, remote_driver), connection_id)
         if left:
             reason += "; NOT rolled back: " + ", ".join(left)
         LOG.warning("connection %s failed: %s", connection_id, reason)

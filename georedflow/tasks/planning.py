@@ -11,17 +11,12 @@ from georedflow.planning.psk import SecretBox, generate_psk
 from georedflow.planning.settings import PlanningSettings
 from georedflow.roles import ROLES
 from georedflow.storage.connections import ConnectionRepository
-from georedflow.storage.models import Connection
 from georedflow.tasks.base import SiteTask, StoreKey, Task
 from georedflow.technologies import TECHNOLOGIES, Technology
 
 LOG = logging.getLogger(__name__)
 
 _RESERVATION_ATTEMPTS = 10
-
-
-def _endpoint(connection: Connection, role: str) -> Any:
-    return next(e for e in connection.endpoints if e.role == role)
 
 
 class SurveySite(SiteTask):
@@ -31,7 +26,7 @@ class SurveySite(SiteTask):
 
     def execute(self, driver: SiteDriver, repo: ConnectionRepository, connection_id: str) -> Any:
         connection = repo.get(connection_id)
-        site = _endpoint(connection, self.role).site
+        site = connection.endpoint(self.role).site
         info = TECHNOLOGIES[Technology(connection.technology)]
         offered = set(driver.extensions())
         missing = [alias for alias in info.extensions if alias not in offered]

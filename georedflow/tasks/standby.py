@@ -6,13 +6,12 @@ from typing import Any
 from georedflow import drift
 from georedflow.clouds.driver import SiteDriver
 from georedflow.clouds.kinds import Kind
-from georedflow.clouds.ownership import leftovers
 from georedflow.delivery import ConfigDelivery
 from georedflow.exceptions import Conflict
 from georedflow.storage.configs import ConfigRepository
 from georedflow.storage.connections import ConnectionRepository
 from georedflow.tasks.base import SiteTask, StoreKey, Task
-from georedflow.tasks.connection import failure_reason
+from georedflow.tasks.connection import failure_reason, not_rolled_back
 
 LOG = logging.getLogger(__name__)
 
@@ -63,12 +62,7 @@ class MarkConnection(Task):
     ) -> None:
         reason = f"{self._during.lower()} failed: {failure_reason(flow_failures)}"
         if self._check_leftovers:
-            left: list[str] = []
-            for driver in (local_driver, remote_driver):
-                try:
-                    left += [f"{driver.site}: {item}" for item in leftovers(driver, connection_id)]
-                except Exception as error:  # revert never raises; say what is unknown
-                    left.append(f"{driver.site}: could not check for leftovers ({error})")
+            left = not_rolled_back((local_driver, remote_driver), connection_id)
             if left:
                 reason += "; NOT rolled back: " + ", ".join(left)
         LOG.warning("connection %s: %s", connection_id, reason)
