@@ -19,6 +19,12 @@ REPO_ROOT = os.path.dirname(LAB_PACKAGE_DIR)
 
 HOST = "127.0.0.1"
 
+
+def _port(base):
+    """A lab port: ``base`` plus $GEOREDFLOW_LAB_PORT_OFFSET, so two labs can run side by side."""
+    return base + int(os.environ.get("GEOREDFLOW_LAB_PORT_OFFSET", "0") or 0)
+
+
 ADMIN_USER = "admin"
 ADMIN_PASSWORD = "labpass"
 ADMIN_PROJECT = "admin"
@@ -28,27 +34,27 @@ DEFAULT_DOMAIN = "Default"
 
 # Keystones: name -> port, and the regions each one has.
 KEYSTONES = {
-    "a": {"port": 15000, "regions": ["RegionOne", "RegionTwo"]},
-    "b": {"port": 15001, "regions": ["RegionOne"]},
+    "a": {"port": _port(15000), "regions": ["RegionOne", "RegionTwo"]},
+    "b": {"port": _port(15001), "regions": ["RegionOne"]},
 }
 
 # Neutrons: name -> port, the Keystone it is registered in, region and the
 # external network created on first start.
 NEUTRONS = {
     "east": {
-        "port": 19696,
+        "port": _port(19696),
         "keystone": "a",
         "region": "RegionOne",
         "public_cidr": "172.24.4.0/24",
     },
     "west": {
-        "port": 19697,
+        "port": _port(19697),
         "keystone": "a",
         "region": "RegionTwo",
         "public_cidr": "172.24.5.0/24",
     },
     "far": {
-        "port": 19698,
+        "port": _port(19698),
         "keystone": "b",
         "region": "RegionOne",
         "public_cidr": "172.24.6.0/24",
@@ -87,7 +93,11 @@ def clouds_yaml_path():
 
 
 def venv_dir():
-    return os.path.join(state_dir(), "venv")
+    """The lab's virtualenv ($GEOREDFLOW_LAB_VENV, default <state dir>/venv): labs may share one."""
+    path = os.environ.get("GEOREDFLOW_LAB_VENV", "").strip()
+    if not path:
+        path = os.path.join(state_dir(), "venv")
+    return os.path.abspath(os.path.expanduser(path))
 
 
 def venv_python():

@@ -12,12 +12,13 @@ from fastapi.testclient import TestClient
 from keystoneauth1 import session as ks_session
 from keystoneauth1.identity import v3
 
+import lab
 from georedflow.api.app import create_app
 from georedflow.api.auth import KeystoneSettings, KeystoneTokens
 from georedflow.api.policy import RULES
 from tests.integration.harness import SITES, build_app
 
-KEYSTONE = "http://127.0.0.1:15000/v3"
+KEYSTONE = lab.keystone_url("a") + "/v3"
 PASSWORD = "policy-test-pass"
 # user: (project, role)
 USERS = {
