@@ -98,6 +98,8 @@ class Connection(TimestampMixin, Base):
     primary_role: Mapped[str] = mapped_column(String(8), default="local")  # activate swaps it
     findings: Mapped[list[Any]] = mapped_column(default=list)  # drift the last verify found
     audited_at: Mapped[datetime | None] = mapped_column()
+    # What a revert could not remove: [{"site", "type", "id"}]; a delete removes them.
+    leftovers: Mapped[list[Any]] = mapped_column(default=list)
 
     endpoints: Mapped[list["Endpoint"]] = relationship(
         back_populates="connection", cascade="all, delete-orphan", order_by="Endpoint.role"
