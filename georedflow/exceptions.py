@@ -9,8 +9,10 @@
     ├── InvalidInput          (422) a request refused before any cloud call
     ├── ServiceUnavailable    (503) a dependency (database, job board) does not answer
     ├── DeliveryFailed        (502) an activation callback did not take the config
+    ├── Fenced                      this runner lost its job: it must write nothing more
     └── CloudError            (502) a site's cloud refused or failed a call
-        ├── CloudUnreachable        no answer from Keystone or Neutron
+        ├── CloudUnreachable        no answer from Keystone or Neutron (transient)
+        ├── CloudUnavailable        the cloud answered 502, 503 or 504 (transient)
         ├── CloudAuthFailed         the credentials in clouds.yaml were refused
         ├── CloudBadRequest         Neutron refused the request as invalid (400)
         ├── CloudForbidden          the credentials lack a right (403)
@@ -20,7 +22,8 @@
 
 Each class carries the HTTP status the API answers with and a short title;
 the message is the human ``detail``. Cloud errors also say which site and
-which operation failed, and the status the cloud answered with.
+which operation failed, and the status the cloud answered with; ``transient``
+ones are worth retrying.
 """
 
 
@@ -87,11 +90,16 @@ class DeliveryFailed(GeoredflowError):
     title = "Delivery failed"
 
 
+class Fenced(GeoredflowError):
+    """This runner no longer owns the job: it must not touch the clouds or the records."""
+
+
 class CloudError(GeoredflowError):
     """A call to a site's cloud failed."""
 
     status = 502
     title = "Cloud error"
+    transient = False  # True: the same call may well succeed a moment later
 
     def __init__(
         self,
@@ -109,7 +117,15 @@ class CloudError(GeoredflowError):
 
 
 class CloudUnreachable(CloudError):
-    """Keystone or Neutron of the site did not answer."""
+    """Keystone or Neutron of the site did not answer (refused, timed out, dropped)."""
+
+    transient = True
+
+
+class CloudUnavailable(CloudError):
+    """The cloud answered that it cannot serve the call just now (502, 503, 504)."""
+
+    transient = True
 
 
 class CloudAuthFailed(CloudError):

@@ -20,6 +20,11 @@ from georedflow.storage.models import Connection, Job
 CLOUD_CALLS = Counter(
     "georedflow_cloud_calls", "Calls to the sites' clouds.", ["site", "operation", "status"]
 )
+CLOUD_RETRIES = Counter(
+    "georedflow_cloud_retries",
+    "Cloud calls retried after a transient error.",
+    ["site", "operation"],
+)
 CLOUD_CALL_SECONDS = Histogram(
     "georedflow_cloud_call_seconds", "Latency of cloud calls.", ["site", "operation"]
 )

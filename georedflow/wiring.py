@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from georedflow.audit import Auditor
 from georedflow.clouds.openstack import Clouds
+from georedflow.clouds.retry import RetryPolicy
 from georedflow.delivery import ConfigDelivery
 from georedflow.jobs.board import JobBoard
 from georedflow.jobs.conductor import Conductor
@@ -16,6 +17,7 @@ from georedflow.jobs.context import Services
 from georedflow.jobs.persistence import make_backend
 from georedflow.jobs.runner import EmbeddedRunner, JobRunner
 from georedflow.jobs.zookeeper import ZookeeperPoster, make_board, make_client
+from georedflow.notifications.destinations import Destinations
 from georedflow.notifications.dispatcher import Dispatcher
 from georedflow.notifications.settings import NotificationSettings
 from georedflow.planning.psk import SecretBox, load_or_create_key
@@ -46,6 +48,7 @@ class Settings:
     database_url: str
     secret_key_file: str
     clouds_file: str | None = None
+    cloud_retries: RetryPolicy = field(default_factory=RetryPolicy)
     planning: PlanningSettings = field(default_factory=PlanningSettings)
     jobboard: JobBoardSettings = field(default_factory=JobBoardSettings)
     standby: StandbySettings = field(default_factory=StandbySettings)
@@ -69,6 +72,7 @@ class Core:
     subscriptions: SubscriptionRepository
     dispatcher: Dispatcher  # every process (API, worker) sends webhooks
     services: Services  # what tasks are given
+    destinations: Destinations  # where callbacks may go: checked when given and when sent
 
     def close(self) -> None:
         self.dispatcher.stop()
@@ -84,8 +88,9 @@ def build_core(settings: Settings) -> Core:
         ConnectionRepository(sessions),
         JobRepository(sessions),
     )
-    clouds = Clouds(settings.clouds_file)
+    clouds = Clouds(settings.clouds_file, retry_policy=settings.cloud_retries)
     secret_box = SecretBox(load_or_create_key(settings.secret_key_file))
+    destinations = Destinations.allowing(settings.notifications.allowed_networks)
     services = Services(
         connections=connections,
         sites=sites,
@@ -97,6 +102,7 @@ def build_core(settings: Settings) -> Core:
             attempts=settings.standby.callback_attempts,
             backoff=settings.standby.callback_backoff,
             timeout=settings.standby.callback_timeout,
+            destinations=destinations,
         ),
     )
     # One pool for every flow of the process: a pool per flow costs ~1 s a flow.
@@ -108,7 +114,9 @@ def build_core(settings: Settings) -> Core:
         executor=executor,
         name=settings.worker_name,
     )
-    dispatcher = Dispatcher(DeliveryQueue(sessions), secret_box, settings.notifications)
+    dispatcher = Dispatcher(
+        DeliveryQueue(sessions), secret_box, settings.notifications, destinations
+    )
     dispatcher.start()
     subscriptions = SubscriptionRepository(sessions, secret_box)
     return Core(
@@ -123,6 +131,7 @@ def build_core(settings: Settings) -> Core:
         subscriptions,
         dispatcher,
         services,
+        destinations,
     )
 
 
@@ -162,6 +171,10 @@ class Application:
     def subscriptions(self) -> SubscriptionRepository:
         return self.core.subscriptions
 
+    @property
+    def destinations(self) -> Destinations:
+        return self.core.destinations
+
     def close(self) -> None:
         if self.auditor is not None:
             self.auditor.stop()
@@ -199,6 +212,7 @@ def build(settings: Settings) -> Application:
             board,
             configs=core.services.configs,
             standby=settings.standby,
+            destinations=core.destinations,
         ),
         zookeeper=client,
         auditor=(

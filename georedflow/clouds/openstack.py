@@ -11,6 +11,7 @@ from georedflow import exceptions as exc
 from georedflow.clouds.driver import Resource
 from georedflow.clouds.errors import translated
 from georedflow.clouds.kinds import KINDS, Kind
+from georedflow.clouds.retry import Attempts, RetryPolicy, retried
 
 _POLL_INTERVAL = 0.5
 
@@ -26,31 +27,47 @@ def _plain(resource: Any) -> Resource:
 class OpenStackDriver:
     """A ``SiteDriver`` over one openstacksdk Connection."""
 
-    def __init__(self, site: str, connection: openstack.connection.Connection) -> None:
+    def __init__(
+        self,
+        site: str,
+        connection: openstack.connection.Connection,
+        retry_policy: RetryPolicy | None = None,
+    ) -> None:
         self.site = site
         self._network = connection.network
+        self.retry_policy = retry_policy or RetryPolicy()
+        self.attempts = Attempts()
 
     def _call(self, operation: str, method: str, *args: Any, **kwargs: Any) -> Any:
         with translated(self.site, operation):
             return getattr(self._network, method)(*args, **kwargs)
 
+    @retried(lambda: "list extensions")
     def extensions(self) -> list[str]:
         with translated(self.site, "list extensions"):
             return sorted(ext.alias for ext in self._network.extensions())
 
+    @retried(lambda kind, attrs: f"create {kind}")
     def create(self, kind: Kind, attrs: dict[str, Any]) -> Resource:
-        tags = attrs.get("tags")
-        if tags is None:
-            return _plain(self._call(f"create {kind}", f"create_{kind}", **attrs))
+        tags = list(attrs.get("tags") or [])
         # Tags in the POST body are refused by some Neutron set-ups even with
         # 'tag-creation'; tagging the new resource works everywhere.
         body = {k: v for k, v in attrs.items() if k != "tags"}
-        created = self._call(f"create {kind}", f"create_{kind}", **body)
-        return self.set_tags(kind, created.id, list(tags))
+        created = None
+        if self.attempts.number > 1 and body.get("name"):
+            # The last attempt's answer may have been lost after Neutron made it.
+            created = self.find(kind, body["name"])
+        if created is None:
+            created = _plain(self._call(f"create {kind}", f"create_{kind}", **body))
+        if tags and not set(tags) <= set(created.get("tags") or []):
+            return self.set_tags(kind, created["id"], tags)
+        return created
 
+    @retried(lambda kind, resource_id, attrs: f"update {kind}")
     def update(self, kind: Kind, resource_id: str, attrs: dict[str, Any]) -> Resource:
         return _plain(self._call(f"update {kind}", f"update_{kind}", resource_id, **attrs))
 
+    @retried(lambda policy_id, max_kbps: "ensure QoS rule")
     def ensure_bandwidth_limit(self, policy_id: str, max_kbps: int) -> Resource:
         with translated(self.site, "list QoS rules"):
             rules = list(self._network.qos_bandwidth_limit_rules(policy_id))
@@ -72,11 +89,13 @@ class OpenStackDriver:
             )
         )
 
+    @retried(lambda kind, resource_id, tags: f"tag {kind}")
     def set_tags(self, kind: Kind, resource_id: str, tags: list[str]) -> Resource:
         resource = self._call(f"get {kind}", f"get_{kind}", resource_id)
         self._call(f"tag {kind}", "set_tags", resource, list(tags))
         return _plain(self._call(f"get {kind}", f"get_{kind}", resource_id))
 
+    @retried(lambda kind, name: f"find {kind}")
     def find(self, kind: Kind, name: str) -> Resource | None:
         if KINDS[kind].name_filter:
             found = self.query(kind, name=name)
@@ -84,34 +103,39 @@ class OpenStackDriver:
             found = [r for r in self.query(kind) if r.get("name") == name]
         return found[0] if found else None
 
+    @retried(lambda kind, resource_id: f"get {kind}")
     def get(self, kind: Kind, resource_id: str) -> Resource | None:
         try:
             return _plain(self._call(f"get {kind}", f"get_{kind}", resource_id))
         except exc.CloudResourceNotFound:
             return None
 
+    @retried(lambda kind: f"list {kind}")
     def query(self, kind: Kind, **filters: Any) -> list[Resource]:
         method = KINDS[kind].plural
         with translated(self.site, f"list {method}"):
             return [_plain(r) for r in getattr(self._network, method)(**filters)]
 
+    @retried(lambda kind, resource_id: f"delete {kind}")
     def delete(self, kind: Kind, resource_id: str) -> bool:
-        if kind is Kind.ROUTER:
-            # A router with a gateway cannot go; clearing it first makes delete one step.
-            self._call(
-                "clear router gateway", "update_router", resource_id, external_gateway_info={}
-            )
         try:
+            if kind is Kind.ROUTER:
+                # A router with a gateway cannot go; clearing it first makes delete one step.
+                self._call(
+                    "clear router gateway", "update_router", resource_id, external_gateway_info={}
+                )
             self._call(f"delete {kind}", f"delete_{kind}", resource_id, ignore_missing=False)
         except exc.CloudResourceNotFound:
             return False
         return True
 
+    @retried(lambda router_id, subnet_id: "add router interface")
     def add_router_interface(self, router_id: str, subnet_id: str) -> None:
         if subnet_id in self.router_interface_subnets(router_id):
             return
         self._call("add router interface", "add_interface_to_router", router_id, subnet=subnet_id)
 
+    @retried(lambda router_id, subnet_id: "remove router interface")
     def remove_router_interface(self, router_id: str, subnet_id: str) -> bool:
         try:
             self._call(
@@ -124,6 +148,7 @@ class OpenStackDriver:
             return False
         return True
 
+    @retried(lambda router_id: "list router ports")
     def router_interface_subnets(self, router_id: str) -> list[str]:
         with translated(self.site, "list router ports"):
             ports = self._network.ports(
@@ -131,6 +156,7 @@ class OpenStackDriver:
             )
             return [ip["subnet_id"] for port in ports for ip in port.fixed_ips]
 
+    @retried(lambda bgpvpn_id, network_id: "associate network")
     def associate_network(self, bgpvpn_id: str, network_id: str) -> Resource:
         for association in self.network_associations(bgpvpn_id):
             if association.get("network_id") == network_id:
@@ -144,10 +170,12 @@ class OpenStackDriver:
             )
         )
 
+    @retried(lambda bgpvpn_id: "list network associations")
     def network_associations(self, bgpvpn_id: str) -> list[Resource]:
         with translated(self.site, "list network associations"):
             return [_plain(a) for a in self._network.bgpvpn_network_associations(bgpvpn_id)]
 
+    @retried(lambda bgpvpn_id, network_id: "remove network association")
     def disassociate_network(self, bgpvpn_id: str, network_id: str) -> bool:
         for association in self.network_associations(bgpvpn_id):
             if association.get("network_id") == network_id:
@@ -198,11 +226,17 @@ class OpenStackDriver:
 class Clouds:
     """Opens one driver per (cloud, region) on first use and keeps it."""
 
-    def __init__(self, config_file: str | None = None, api_timeout: float = 30.0) -> None:
+    def __init__(
+        self,
+        config_file: str | None = None,
+        api_timeout: float = 30.0,
+        retry_policy: RetryPolicy | None = None,
+    ) -> None:
         self._config = openstack.config.OpenStackConfig(
             config_files=[config_file] if config_file else None
         )
         self._api_timeout = api_timeout
+        self._retry_policy = retry_policy or RetryPolicy()
         self._drivers: dict[tuple[str, str, str | None], OpenStackDriver] = {}
         self._lock = threading.Lock()
 
@@ -227,5 +261,5 @@ class Clouds:
             key = (site, cloud, region)
             if key not in self._drivers:
                 connection = openstack.connection.Connection(config=self._region(cloud, region))
-                self._drivers[key] = OpenStackDriver(site, connection)
+                self._drivers[key] = OpenStackDriver(site, connection, self._retry_policy)
             return self._drivers[key]

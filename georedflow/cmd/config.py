@@ -9,6 +9,8 @@ from oslo_config import cfg
 import georedflow
 from georedflow import conf, logs
 from georedflow.api.auth import KeystoneSettings, KeystoneTokens
+from georedflow.clouds.retry import RetryPolicy
+from georedflow.notifications.destinations import parse_networks
 from georedflow.notifications.settings import NotificationSettings
 from georedflow.planning.settings import PlanningSettings
 from georedflow.standby import StandbySettings
@@ -38,10 +40,18 @@ def setup_logging(config: cfg.ConfigOpts) -> None:
 
 def wiring_settings(config: cfg.ConfigOpts) -> Settings:
     planning = config.planning
+    allowed_networks = tuple(config.notifications.allowed_networks)
+    try:
+        parse_networks(allowed_networks)
+    except ValueError as error:
+        raise SystemExit(f"georedflow: {error}") from None
     return Settings(
         database_url=config.database.connection,
         secret_key_file=planning.secret_key_file,
         clouds_file=config.clouds.config_file,
+        cloud_retries=RetryPolicy(
+            retries=config.clouds.retries, max_delay=config.clouds.retry_max_delay
+        ),
         planning=PlanningSettings(
             cidr_pool=planning.cidr_pool,
             cidr_prefix=planning.cidr_prefix,
@@ -78,6 +88,7 @@ def wiring_settings(config: cfg.ConfigOpts) -> Settings:
             retry_max_seconds=config.notifications.retry_max_seconds,
             max_attempts=config.notifications.max_attempts,
             event_retention_days=config.notifications.event_retention_days,
+            allowed_networks=allowed_networks,
         ),
     )
 

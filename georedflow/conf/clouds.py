@@ -13,6 +13,22 @@ OPTS: list[cfg.Opt] = [
             "/etc/openstack/)."
         ),
     ),
+    cfg.IntOpt(
+        "retries",
+        default=4,
+        min=0,
+        help=(
+            "How many times a cloud call that failed transiently (no answer, a dropped "
+            "connection, 502/503/504, a conflict that clears by itself) is tried again, "
+            "with exponential back-off and jitter. Permanent errors are never retried."
+        ),
+    ),
+    cfg.FloatOpt(
+        "retry_max_delay",
+        default=10.0,
+        min=0.0,
+        help="The longest wait, in seconds, between two attempts at a cloud call.",
+    ),
 ]
 
 

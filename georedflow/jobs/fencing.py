@@ -16,6 +16,9 @@ from collections.abc import Callable
 from typing import Any
 
 from georedflow.clouds.driver import SiteDriver
+from georedflow.exceptions import Fenced
+
+__all__ = ["Fence", "Fenced", "FencedBackend", "fenced_driver"]
 
 LOG = logging.getLogger(__name__)
 
@@ -38,10 +41,6 @@ MUTATING_CALLS = frozenset(
 LOGBOOK_WRITES = frozenset(
     {"update_atom_details", "update_flow_details", "save_logbook", "destroy_logbook"}
 )
-
-
-class Fenced(Exception):
-    """This runner no longer owns the job: it must not touch the clouds or the logbook."""
 
 
 class Fence:
