@@ -6,6 +6,7 @@ Usable from any environment that can import ``lab`` from the repository root::
 
     east = LabControl(NEUTRON_URLS["east"])
     east.arm_fault("POST", r"^/v2.0/networks$", status=503)
+    east.arm_fault("POST", r"^/v2.0/networks$", action="lost")  # or east.lose_answer(...)
     east.set_latency(50)
     seen = east.requests(since=0)
 """
@@ -63,14 +64,35 @@ class LabControl:
         return json.loads(raw) if raw else None
 
     # faults
-    def arm_fault(self, method, path, status=500, nth=1, count=1, message=None):
+    def arm_fault(self, method, path, status=500, nth=1, count=1, message=None, action="status"):
         """Fail the ``nth`` request matching ``method`` (or "*") and the regex
         ``path`` (searched in PATH_INFO), plus ``count - 1`` following
-        matching ones, with HTTP ``status``. Returns the fault (with "id")."""
-        body = {"method": method, "path": path, "status": status, "nth": nth, "count": count}
+        matching ones. Returns the fault (with "id").
+
+        ``action`` says how: "status" answers HTTP ``status`` without
+        Neutron seeing the request; "drop" closes the connection without an
+        answer, Neutron never seeing the request; "lost" lets Neutron do the
+        request, then closes the connection without its answer. With "drop"
+        and "lost" the client sees a connection error, not an HTTP status."""
+        body = {
+            "method": method,
+            "path": path,
+            "status": status,
+            "nth": nth,
+            "count": count,
+            "action": action,
+        }
         if message:
             body["message"] = message
         return self._call("POST", "faults", body)
+
+    def drop(self, method, path, nth=1, count=1):
+        """Close the connection of the ``nth`` matching request unanswered, unperformed."""
+        return self.arm_fault(method, path, nth=nth, count=count, action="drop")
+
+    def lose_answer(self, method, path, nth=1, count=1):
+        """Let Neutron perform the ``nth`` matching request, then close unanswered."""
+        return self.arm_fault(method, path, nth=nth, count=count, action="lost")
 
     def faults(self, include_spent=False):
         return self._call("GET", "faults", query={"all": "1"} if include_spent else None)
@@ -91,7 +113,9 @@ class LabControl:
     # request log
     def requests(self, since=None):
         """Recorded non-control requests, oldest first, each a dict with
-        seq, time, method, path, query, status, duration_ms."""
+        seq, time, method, path, query, status (0: no answer was sent),
+        duration_ms, fault (None, "status", "drop" or "lost"), fault_id and,
+        for "lost", neutron_status (what Neutron answered)."""
         return self._call("GET", "requests", query=None if since is None else {"since": since})
 
     def last_seq(self):

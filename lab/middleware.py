@@ -5,7 +5,8 @@ under ``/_lab/`` are handled here (no authentication):
 
     GET    /_lab/faults            armed faults (``?all=1`` also lists spent ones)
     POST   /_lab/faults            arm {"method", "path" (regex searched against
-                                   PATH_INFO), "nth" (1), "status" (500), "count" (1)}
+                                   PATH_INFO), "nth" (1), "count" (1), "action"
+                                   ("status"), "status" (500)}
     DELETE /_lab/faults            disarm all
     DELETE /_lab/faults/<id>       disarm one
     GET    /_lab/latency           {"ms": N}
@@ -14,13 +15,29 @@ under ``/_lab/`` are handled here (no authentication):
     DELETE /_lab/requests          clear the record
 
 A fault fails the ``nth`` matching request and the ``count - 1`` matching
-requests after it, then it is spent.
+requests after it, then it is spent. Its action says how:
+
+    status   answer with HTTP ``status``; Neutron never sees the request
+    drop     close the connection without an answer; Neutron never sees it
+    lost     Neutron performs the request, then the connection is closed
+             without its answer (the client cannot tell whether it happened)
+
+The request log lists every request, faulted ones too: ``fault`` names the
+action (None when none fired), ``status`` is what the client received (0 for
+no answer) and, for "lost", ``neutron_status`` is what Neutron answered.
+
+Closing the connection needs the server's socket: the lab server puts it in
+the environ as ``lab.socket`` (see lab/serve.py). The middleware shuts it down
+and raises ConnectionAbortedError, which wsgiref takes as a client that went
+away, so it writes nothing more.
 """
 
 import collections
+import contextlib
 import http
 import json
 import re
+import socket
 import threading
 import time
 import urllib.parse
@@ -28,6 +45,8 @@ import uuid
 
 CONTROL_PREFIX = "/_lab"
 MAX_RECORDED = 5000
+ACTIONS = ("status", "drop", "lost")
+SOCKET_KEY = "lab.socket"
 
 
 class _BadRequest(Exception):
@@ -56,7 +75,11 @@ class _Fault:
             raise _BadRequest("nth and count must be >= 1")
         if not 100 <= status <= 599:
             raise _BadRequest("status must be an HTTP status code")
+        action = str(spec.get("action") or "status").lower()
+        if action not in ACTIONS:
+            raise _BadRequest(f"action must be one of {', '.join(ACTIONS)}")
         self.id = uuid.uuid4().hex[:12]
+        self.action = action
         self.method = method
         self.path = path
         self.nth = nth
@@ -90,6 +113,7 @@ class _Fault:
             "path": self.path,
             "nth": self.nth,
             "count": self.count,
+            "action": self.action,
             "status": self.status,
             "matched": self.matched,
             "fired": self.fired,
@@ -102,6 +126,23 @@ def _status_line(code):
         return f"{code} {http.HTTPStatus(code).phrase}"
     except ValueError:
         return f"{code} Lab Status"
+
+
+def _abort(environ):
+    """Close the client's connection without an answer (see the module docstring)."""
+    sock = environ.get(SOCKET_KEY)
+    if sock is not None:
+        # OSError: the client went away already, the same outcome
+        with contextlib.suppress(OSError):
+            sock.shutdown(socket.SHUT_RDWR)
+    raise ConnectionAbortedError("lab fault: connection closed without an answer")
+
+
+def _status_code(status_line):
+    try:
+        return int(status_line.split(" ", 1)[0])
+    except ValueError:
+        return 0
 
 
 def _read_body(environ):
@@ -150,32 +191,21 @@ class LabMiddleware:
                     and fault is None
                 ):
                     fault = candidate
+        if fault is not None and fault.action == "status":
+            return self._answer_fault(
+                environ, start_response, fault, method, path, query, started, t0
+            )
+        if fault is not None and fault.action == "drop":
+            _read_body(environ)  # closing with unread data would send a reset instead
+            self._record(started, t0, method, path, query, 0, fault)
+            _abort(environ)
         if fault is not None:
-            _read_body(environ)  # never leave a request body unread
-            message = fault.message or (
-                f"Lab injected fault {fault.id}: {fault.status} for {method} {path}"
-            )
-            body = json.dumps(
-                {"NeutronError": {"type": "LabInjectedFault", "message": message, "detail": ""}}
-            ).encode()
-            start_response(
-                _status_line(fault.status),
-                [
-                    ("Content-Type", "application/json"),
-                    ("Content-Length", str(len(body))),
-                    ("X-Lab-Fault", fault.id),
-                ],
-            )
-            self._record(started, t0, method, path, query, fault.status)
-            return [body]
+            self._lose_answer(environ, fault, method, path, query, started, t0)
 
         seen = {}
 
         def recording_start_response(status, headers, exc_info=None):
-            try:
-                seen["status"] = int(status.split(" ", 1)[0])
-            except ValueError:
-                seen["status"] = 0
+            seen["status"] = _status_code(status)
             return start_response(status, headers, exc_info)
 
         try:
@@ -186,21 +216,65 @@ class LabMiddleware:
         self._record(started, t0, method, path, query, seen.get("status", 0))
         return result
 
-    def _record(self, started, t0, method, path, query, status):
+    def _lose_answer(self, environ, fault, method, path, query, started, t0):
+        """Let Neutron do the request, then close the connection instead of answering."""
+        seen = {}
+
+        def swallowing_start_response(status, headers, exc_info=None):
+            seen["status"] = _status_code(status)
+            return lambda data: None
+
+        try:
+            result = self.app(environ, swallowing_start_response)
+            try:
+                for _ in result:  # produce the whole body: the work is done then
+                    pass
+            finally:
+                close = getattr(result, "close", None)
+                if close is not None:
+                    close()
+        except Exception:
+            seen["status"] = 500
+        self._record(started, t0, method, path, query, 0, fault, seen.get("status", 0))
+        _abort(environ)
+
+    def _answer_fault(self, environ, start_response, fault, method, path, query, started, t0):
+        _read_body(environ)  # never leave a request body unread
+        message = fault.message or (
+            f"Lab injected fault {fault.id}: {fault.status} for {method} {path}"
+        )
+        body = json.dumps(
+            {"NeutronError": {"type": "LabInjectedFault", "message": message, "detail": ""}}
+        ).encode()
+        start_response(
+            _status_line(fault.status),
+            [
+                ("Content-Type", "application/json"),
+                ("Content-Length", str(len(body))),
+                ("X-Lab-Fault", fault.id),
+            ],
+        )
+        self._record(started, t0, method, path, query, fault.status, fault)
+        return [body]
+
+    def _record(self, started, t0, method, path, query, status, fault=None, neutron_status=None):
         duration_ms = round((time.monotonic() - t0) * 1000.0, 2)
+        record = {
+            "method": method,
+            "path": path,
+            "query": query,
+            "status": status,
+            "duration_ms": duration_ms,
+            "time": started,
+            "fault": None if fault is None else fault.action,
+            "fault_id": None if fault is None else fault.id,
+        }
+        if neutron_status is not None:
+            record["neutron_status"] = neutron_status
         with self._lock:
             self._seq += 1
-            self._requests.append(
-                {
-                    "seq": self._seq,
-                    "time": started,
-                    "method": method,
-                    "path": path,
-                    "query": query,
-                    "status": status,
-                    "duration_ms": duration_ms,
-                }
-            )
+            record["seq"] = self._seq
+            self._requests.append(record)
 
     # -- the control path -------------------------------------------------
     def _control(self, environ, start_response, path):

@@ -45,6 +45,15 @@ class QuietHandler(wsgiref.simple_server.WSGIRequestHandler):
         if os.environ.get("LAB_ACCESS_LOG"):
             super().log_message(format, *args)
 
+    def get_environ(self):
+        # The connection's socket, so that the fault middleware can close it
+        # without an answer ("drop" and "lost" faults).
+        from lab.middleware import SOCKET_KEY
+
+        environ = super().get_environ()
+        environ[SOCKET_KEY] = self.connection
+        return environ
+
 
 def serialised(app, lock):
     """Run each request (including producing its body) under one lock."""
