@@ -1,4 +1,4 @@
-"""Entry point: python3 -m lab {up|down|status|env|reset|smoke}."""
+"""Entry point: python3 -m lab {up|down|status|env|reset|smoke|bench}."""
 
 import sys
 

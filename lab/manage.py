@@ -677,6 +677,12 @@ def cmd_smoke(args):
     )
 
 
+def cmd_bench(args):
+    from lab import bench  # imports this module: load it only when asked
+
+    return bench.main(args)
+
+
 COMMANDS = {
     "up": cmd_up,
     "down": cmd_down,
@@ -684,9 +690,10 @@ COMMANDS = {
     "env": cmd_env,
     "reset": cmd_reset,
     "smoke": cmd_smoke,
+    "bench": cmd_bench,
 }
 
-USAGE = """usage: python3 -m lab {up|down|status|env|reset|smoke}
+USAGE = """usage: python3 -m lab {up|down|status|env|reset|smoke|bench}
 
   up      install the lab venv if needed, start Keystone A/B and Neutron
           east/west/far (idempotent), write clouds.yaml and print its path
@@ -695,6 +702,7 @@ USAGE = """usage: python3 -m lab {up|down|status|env|reset|smoke}
   env     print `export OS_CLIENT_CONFIG_FILE=...`
   reset   stop and delete all databases and keys (keeps the venv)
   smoke   run lab/smoke.py in the lab venv against a running lab
+  bench   [N] [NEUTRON]: time N network+subnet creates and deletes
 
 state directory: $GEOREDFLOW_LAB_DIR (default <repo>/.lab), now %s
 """
