@@ -1,4 +1,4 @@
-"""The crash matrix: a runner SIGKILLed after any task of a flow resumes it, and nothing is made twice.
+"""The crash matrix: a runner SIGKILLed after any task resumes the flow; nothing is made twice.
 
 The boundaries are generated from the flow factories, not listed by hand: a flow of
 N tasks has the boundaries k = 1 … N-1 ("k tasks have succeeded"). For each one a
@@ -25,7 +25,6 @@ import subprocess
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -100,6 +99,7 @@ class Case:
     operation: str
     aimed: int
     landed: int | None = None  # tasks SUCCESS when the runner died
+    in_flight: list[str] = field(default_factory=list)  # tasks RUNNING when it died
     passed: bool = False
     seconds: float = 0.0
 
@@ -130,6 +130,13 @@ class CrashTable:
                 f"{sum(c.passed for c in cases):>6} {len(exact):>5} "
                 f"{sum(c.seconds for c in cases) / len(cases):>6.1f}  {missed or '-'}"
             )
+        if terminalreporter.verbosity > 0:  # -v: where each case was killed
+            for c in RESULTS:
+                state = "passed" if c.passed else "FAILED"
+                write(
+                    f"  {c.board} {c.technology} {c.operation} after {c.aimed} "
+                    f"(landed {c.landed}) {state}: in flight {', '.join(c.in_flight) or '-'}"
+                )
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -261,9 +268,9 @@ class Embedded:
             accepted = create(self.api, technology)
             job = api_wait(self.api, accepted["job"]["id"])
             assert job["state"] == "SUCCEEDED", job
-            assert sorted(t["name"] for t in job["tasks"]) == sorted(
-                TASKS[technology, "create"]
-            ), "the job runs another flow than the factory builds"
+            assert sorted(t["name"] for t in job["tasks"]) == sorted(TASKS[technology, "create"]), (
+                "the job runs another flow than the factory builds"
+            )
             made = made_on_sites(self.clouds, accepted["connection"]["id"])
             delete_cleanly(self.api, self.clouds, accepted["connection"]["id"])
             for site, names in made.items():
@@ -273,9 +280,7 @@ class Embedded:
 
 
 @pytest.fixture(scope="module")
-def embedded(
-    tmp_path_factory: pytest.TempPathFactory, lab_clouds: str
-) -> Iterator[Embedded]:
+def embedded(tmp_path_factory: pytest.TempPathFactory, lab_clouds: str) -> Iterator[Embedded]:
     directory = tmp_path_factory.mktemp("crash-embedded")
     port = free_port()
     config = write_config(directory, lab_clouds, port)
@@ -322,7 +327,7 @@ def test_api_killed_after_any_task_resumes_and_builds_once(
         api.kill()
         set_latency(lab, None)
         at_kill = embedded.watch.read(job_id)  # what the dead process left
-        case.landed = len(at_kill.named("SUCCESS"))
+        case.landed, case.in_flight = len(at_kill.named("SUCCESS")), at_kill.named("RUNNING")
         check_killed_at(at_kill, k, operation, technology)
         api.start()  # same configuration, same database: it resumes the job
         job = api_wait(api, job_id)
@@ -429,7 +434,7 @@ def test_worker_killed_after_a_task_is_taken_over_and_builds_once(
         cluster.workers[victim].wait(timeout=10)
         set_latency(lab, None)
         at_kill = workers.watch.read(job_id)
-        case.landed = len(at_kill.named("SUCCESS"))
+        case.landed, case.in_flight = len(at_kill.named("SUCCESS")), at_kill.named("RUNNING")
         check_killed_at(at_kill, k, "create", "ipsec")
         (survivor,) = workers.alive()
         job = cluster.wait(job_id)
