@@ -61,6 +61,7 @@ def create_app(
     app.state.connections = application.connections
     app.state.jobs = application.jobs
     app.state.subscriptions = application.subscriptions
+    app.state.destinations = application.destinations
     app.state.runner = application.core.runner
     app.state.site_service = application.site_service
     app.state.connection_service = application.connection_service

@@ -5,6 +5,7 @@ from typing import Annotated
 from fastapi import Depends, Header, Request
 
 from georedflow.api.auth import NOAUTH, Caller
+from georedflow.notifications.destinations import Destinations
 from georedflow.services.connections import ConnectionService
 from georedflow.services.sites import SiteService
 from georedflow.storage.connections import ConnectionRepository
@@ -26,6 +27,7 @@ Jobs = Annotated[JobRepository, Depends(_state("jobs"))]
 Subscriptions = Annotated[SubscriptionRepository, Depends(_state("subscriptions"))]
 SiteActions = Annotated[SiteService, Depends(_state("site_service"))]
 ConnectionActions = Annotated[ConnectionService, Depends(_state("connection_service"))]
+CallbackDestinations = Annotated[Destinations, Depends(_state("destinations"))]
 
 
 def _caller(request: Request, x_auth_token: Annotated[str | None, Header()] = None) -> Caller:

@@ -5,7 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response, status
 
 from georedflow.api import schemas, views
-from georedflow.api.deps import CallerDep, Subscriptions
+from georedflow.api.deps import CallbackDestinations, CallerDep, Subscriptions
 from georedflow.api.policy import check_owner, enforce, visible_project
 
 router = APIRouter(prefix="/v1/subscriptions", tags=["subscriptions"])
@@ -15,15 +15,21 @@ Limit = Annotated[int, Query(ge=1, le=1000)]
 
 @router.post("", status_code=status.HTTP_201_CREATED)
 def create_subscription(
-    body: schemas.SubscriptionCreate, subscriptions: Subscriptions, caller: CallerDep
+    body: schemas.SubscriptionCreate,
+    subscriptions: Subscriptions,
+    destinations: CallbackDestinations,
+    caller: CallerDep,
 ) -> schemas.SubscriptionOut:
     """Subscribe a callback URI to the events of the caller's project.
 
     Events are POSTed as JSON with ``X-Georedflow-Event`` and ``X-Georedflow-Event-Id``
     headers and, with a ``secret``, ``X-Georedflow-Signature: sha256=<hex HMAC-SHA256
     of the body>``. A receiver that does not answer 2xx is retried with back-off.
+    A host that resolves to an internal address (loopback, link-local, private…) is
+    refused unless ``[notifications] allowed_networks`` includes it.
     """
     enforce(caller, "subscription:create")
+    destinations.check(body.callback_uri, "callback_uri")
     created = subscriptions.create(
         project_id=caller.project_id,
         callback_uri=body.callback_uri,

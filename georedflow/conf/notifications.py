@@ -43,6 +43,16 @@ OPTS: list[cfg.Opt] = [
         help="Days an event (and what became of its deliveries) is kept once nothing is "
         "left to send; 0 keeps them forever.",
     ),
+    cfg.ListOpt(
+        "allowed_networks",
+        default=[],
+        help="CIDRs (IPv4 or IPv6) that webhooks (subscriptions' callback_uri) and "
+        "activation callbacks may reach although they are loopback, link-local, private, "
+        "multicast, reserved or otherwise internal; every other internal address is "
+        "refused, when the URL is given (422) and again before every send. Public "
+        "addresses are always allowed. Empty (the default) allows no internal address; "
+        "e.g. 10.20.0.0/16 for a VNF manager on the management network.",
+    ),
 ]
 
 

@@ -2,7 +2,8 @@
 
 It never touches a flow: flows only write event rows (storage/outbox.py); this
 thread reads them, fans them out to subscriptions and POSTs them, one at a time,
-so a slow or dead receiver can delay other deliveries but never a flow.
+so a slow or dead receiver can delay other deliveries but never a flow. It
+connects only to addresses its Destinations allow (destinations.py).
 """
 
 import logging
@@ -13,9 +14,10 @@ from datetime import timedelta
 import httpx
 
 import georedflow
-from georedflow.exceptions import GeoredflowError
+from georedflow.exceptions import GeoredflowError, InvalidInput
 from georedflow.notifications import signing
 from georedflow.notifications.backoff import retry_delay
+from georedflow.notifications.destinations import Destinations
 from georedflow.notifications.settings import NotificationSettings
 from georedflow.planning.psk import SecretBox
 from georedflow.storage.deliveries import DeliveryQueue, Outgoing
@@ -30,15 +32,17 @@ PRUNE_EVERY = 3600.0  # seconds between two clean-ups of old events
 
 class Dispatcher:
     def __init__(
-        self, queue: DeliveryQueue, secret_box: SecretBox, settings: NotificationSettings
+        self,
+        queue: DeliveryQueue,
+        secret_box: SecretBox,
+        settings: NotificationSettings,
+        destinations: Destinations,
     ) -> None:
         self._queue = queue
         self._box = secret_box
         self._settings = settings
-        self._client = httpx.Client(
-            timeout=settings.timeout,
-            follow_redirects=False,
-            headers={"User-Agent": f"georedflow/{georedflow.__version__}"},
+        self._client = destinations.client(
+            settings.timeout, headers={"User-Agent": f"georedflow/{georedflow.__version__}"}
         )
         self._stopping = threading.Event()
         self._thread = threading.Thread(target=self._run, name="georedflow-notifications")
@@ -98,8 +102,16 @@ class Dispatcher:
             LOG.info("notifications: forgot %d events older than %g days", pruned, days)
 
     def _send(self, outgoing: Outgoing) -> None:
-        error = self._post(outgoing)
         what = f"{outgoing.event_type} {outgoing.event_id} to {outgoing.callback_uri}"
+        try:
+            error = self._post(outgoing)
+        except InvalidInput as refused:
+            # The host resolves to an address that is not allowed (it may have changed
+            # since the subscription was made): nothing was sent, and retrying would only
+            # ask again, so the delivery fails now, with the reason.
+            self._queue.give_up(outgoing.delivery_id, f"refused: {refused}")
+            LOG.warning("notifications: refused to send %s: %s", what, refused)
+            return
         if error is None:
             self._queue.delivered(outgoing.delivery_id, utcnow())
             LOG.info("notifications: delivered %s", what)
@@ -121,7 +133,10 @@ class Dispatcher:
             LOG.info("notifications: %s failed (%s); again in %.1f s", what, error, delay)
 
     def _post(self, outgoing: Outgoing) -> str | None:
-        """POST the event; None when the receiver took it, else why not."""
+        """POST the event; None when the receiver took it, else why not.
+
+        Raises InvalidInput when the destination is refused (nothing was sent).
+        """
         body = signing.encode(outgoing.document)
         headers = {
             "Content-Type": "application/json",
@@ -134,6 +149,8 @@ class Dispatcher:
                 secret = self._box.decrypt(outgoing.secret)
                 headers[signing.SIGNATURE_HEADER] = signing.sign(body, secret)
             response = self._client.post(outgoing.callback_uri, content=body, headers=headers)
+        except InvalidInput:
+            raise
         except (httpx.HTTPError, httpx.InvalidURL, GeoredflowError) as error:
             return f"{type(error).__name__}: {error}"
         if response.is_success:

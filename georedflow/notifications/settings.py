@@ -12,3 +12,5 @@ class NotificationSettings:
     max_attempts: int = 10  # then the delivery is marked failed
     event_retention_days: float = 7.0  # sent events are forgotten after this; 0: kept
     batch: int = 100  # deliveries looked at per round
+    # CIDRs callbacks may reach although internal (destinations.py); public ones always.
+    allowed_networks: tuple[str, ...] = ()

@@ -9,6 +9,7 @@ from georedflow.api.schemas import ConnectionCreate
 from georedflow.clouds.openstack import Clouds
 from georedflow.exceptions import Conflict, InvalidInput, NotFound, TooLarge
 from georedflow.jobs.board import JobBoard
+from georedflow.notifications.destinations import Destinations
 from georedflow.planning.addresses import overlapping, parse_cidr
 from georedflow.roles import ROLES
 from georedflow.services.scope import derive_scope
@@ -32,9 +33,11 @@ class ConnectionService:
         *,
         configs: ConfigRepository,
         standby: StandbySettings,
+        destinations: Destinations,
     ) -> None:
         self._configs = configs
         self._standby = standby
+        self._destinations = destinations
         self._connections = connections
         self._jobs = jobs
         self._sites = sites
@@ -99,6 +102,10 @@ class ConnectionService:
     ) -> tuple[Connection, Job]:
         tech = Technology(body.technology)
         info = TECHNOLOGIES[tech]
+        if body.options.activation_callback is not None:
+            self._destinations.check(
+                body.options.activation_callback, "options.activation_callback"
+            )
         if body.local.site == body.remote.site and body.local.cell == body.remote.cell:
             raise InvalidInput("local and remote are the same site: a link needs two ends")
         sites = {

@@ -1,4 +1,8 @@
-"""/v1/subscriptions without authentication: validation, round trip, the secret kept in."""
+"""/v1/subscriptions without authentication: validation, round trip, the secret kept in.
+
+Also where callbacks may point: a webhook or a connection's activation callback on an
+internal address is refused with 422 before anything is stored.
+"""
 
 import logging
 from collections.abc import Iterator
@@ -10,21 +14,32 @@ from fastapi.testclient import TestClient
 
 from georedflow.api.app import create_app
 from georedflow.logs import SecretMasker
+from georedflow.notifications.settings import NotificationSettings
 from georedflow.storage import migrate
 from georedflow.wiring import Settings, build
 
 SECRET = "do-not-show-me-0123456789"
 
 
-@pytest.fixture
-def client(sqlite_url: str, tmp_path: Path) -> Iterator[TestClient]:
+def serve(sqlite_url: str, tmp_path: Path, **settings: Any) -> Iterator[TestClient]:
     migrate.upgrade(sqlite_url)
     application = build(
-        Settings(database_url=sqlite_url, secret_key_file=str(tmp_path / "secret.key"))
+        Settings(database_url=sqlite_url, secret_key_file=str(tmp_path / "secret.key"), **settings)
     )
     with TestClient(create_app(application, resume_jobs=False)) as client:
         yield client
     application.close()
+
+
+@pytest.fixture
+def client(sqlite_url: str, tmp_path: Path) -> Iterator[TestClient]:
+    yield from serve(sqlite_url, tmp_path)
+
+
+@pytest.fixture
+def loopback_allowed(sqlite_url: str, tmp_path: Path) -> Iterator[TestClient]:
+    allowed = NotificationSettings(allowed_networks=("127.0.0.0/8",))
+    yield from serve(sqlite_url, tmp_path, notifications=allowed)
 
 
 def create(client: TestClient, **body: Any) -> Any:
@@ -130,3 +145,58 @@ def test_a_logged_request_body_masks_the_secret() -> None:
     SecretMasker().filter(record)
 
     assert SECRET not in record.getMessage()
+
+
+INTERNAL = [
+    ("http://127.0.0.1:9797/v1/sites", "127.0.0.1 is a loopback address"),
+    ("http://169.254.169.254/latest/meta-data/", "169.254.169.254 is a link-local address"),
+    ("https://10.0.0.7/hook", "10.0.0.7 is a private address"),
+    ("http://[::1]:9797/hook", "::1 is a loopback address"),
+    ("http://[::ffff:127.0.0.1]/hook", "(that is 127.0.0.1) is a loopback address"),
+    ("http://localhost:9797/v1/sites", "localhost resolves to"),
+]
+
+
+@pytest.mark.parametrize(("uri", "why"), INTERNAL)
+def test_an_internal_callback_uri_is_refused(client: TestClient, uri: str, why: str) -> None:
+    response = create(client, callback_uri=uri)
+
+    assert response.status_code == 422
+    assert response.headers["content-type"] == "application/problem+json"
+    detail = response.json()["detail"]
+    assert detail.startswith("callback_uri: ")
+    assert why in detail
+    assert "[notifications] allowed_networks does not include it" in detail
+    assert client.get("/v1/subscriptions").json()["subscriptions"] == []
+
+
+def test_allowed_networks_let_an_internal_callback_uri_through(
+    loopback_allowed: TestClient,
+) -> None:
+    created = create(loopback_allowed, callback_uri="http://127.0.0.1:8080/hook")
+    assert created.status_code == 201, created.text
+
+    refused = create(loopback_allowed, callback_uri="http://169.254.169.254/latest/meta-data/")
+    assert refused.status_code == 422
+    assert "169.254.169.254 is a link-local address" in refused.json()["detail"]
+
+
+@pytest.mark.parametrize(("uri", "why"), INTERNAL)
+def test_an_internal_activation_callback_is_refused(client: TestClient, uri: str, why: str) -> None:
+    body = {
+        "name": "c",
+        "mode": "cold",
+        "technology": "vxlan",
+        "local": {"site": "east"},
+        "remote": {"site": "west"},
+        "options": {"activation_callback": uri},
+    }
+
+    response = client.post("/v1/connections", json=body)
+
+    assert response.status_code == 422
+    assert response.headers["content-type"] == "application/problem+json"
+    detail = response.json()["detail"]
+    assert detail.startswith("options.activation_callback: ")
+    assert why in detail
+    assert client.get("/v1/connections").json()["connections"] == []

@@ -48,3 +48,36 @@ def test_an_unknown_choice_is_refused(tmp_path: Path) -> None:
         assert "redis" in str(exc)
     else:
         raise AssertionError("an invalid backend was accepted")
+
+
+def test_allowed_networks_reach_the_notification_settings(tmp_path: Path) -> None:
+    config_file = tmp_path / "georedflow.conf"
+    config_file.write_text(
+        f"[DEFAULT]\nstate_path = {tmp_path}\n"
+        "[notifications]\nallowed_networks = 127.0.0.0/8, fd00::/8\n"
+    )
+    default_file = tmp_path / "default.conf"
+    default_file.write_text(f"[DEFAULT]\nstate_path = {tmp_path}\n")
+
+    configured = cmd_config.load(["--config-file", str(config_file)], "test")
+    default = cmd_config.load(["--config-file", str(default_file)], "test")
+
+    notifications = cmd_config.wiring_settings(configured).notifications
+    assert notifications.allowed_networks == ("127.0.0.0/8", "fd00::/8")
+    assert cmd_config.wiring_settings(default).notifications.allowed_networks == ()
+
+
+def test_a_bad_allowed_network_stops_the_start(tmp_path: Path) -> None:
+    config_file = tmp_path / "georedflow.conf"
+    config_file.write_text(
+        f"[DEFAULT]\nstate_path = {tmp_path}\n[notifications]\nallowed_networks = 10.0.0.1/8\n"
+    )
+    config = cmd_config.load(["--config-file", str(config_file)], "test")
+
+    try:
+        cmd_config.wiring_settings(config)
+    except SystemExit as exc:
+        assert "[notifications] allowed_networks" in str(exc)
+        assert "10.0.0.1/8" in str(exc)
+    else:
+        raise AssertionError("a CIDR with host bits set was accepted")
