@@ -12,7 +12,7 @@ from typing import Any
 import httpx
 
 from tests.conftest import free_port
-from tests.integration.harness import SITES, ApiProcess
+from tests.integration.harness import ALLOWED_NETWORKS_CONF, SITES, ApiProcess
 
 BIN = Path(sys.executable).parent
 
@@ -34,7 +34,9 @@ def write_cluster_config(
         f"[clouds]\nconfig_file = {clouds}\n"
         f"[jobboard]\nbackend = zookeeper\nhosts = {zk_hosts}\npath = {zk_path}\n"
         "session_timeout = 2\n"
-        "[planning]\nstatus_timeout = 30\n" + (f"[worker]\nname = {worker}\n" if worker else "")
+        "[planning]\nstatus_timeout = 30\n"
+        + ALLOWED_NETWORKS_CONF
+        + (f"[worker]\nname = {worker}\n" if worker else "")
     )
     return path
 

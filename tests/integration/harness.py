@@ -16,6 +16,7 @@ from georedflow.api.app import create_app
 from georedflow.clouds.openstack import Clouds
 from georedflow.clouds.ownership import leftovers
 from georedflow.jobs import persistence
+from georedflow.notifications.settings import NotificationSettings
 from georedflow.planning.settings import PlanningSettings
 from georedflow.storage import migrate
 from georedflow.wiring import Application, Settings, build
@@ -27,6 +28,10 @@ LAB_PLANNING = PlanningSettings(
     gre_key_ranges=("7000:7999",),
     status_timeout=30.0,
 )
+# The tests' webhook receivers and spare VNFs listen on 127.0.0.1, which georedflow
+# refuses as a callback destination unless allowed: these tests allow loopback, nothing else.
+ALLOWED_NETWORKS = ("127.0.0.0/8",)
+ALLOWED_NETWORKS_CONF = f"[notifications]\nallowed_networks = {','.join(ALLOWED_NETWORKS)}\n"
 
 SITES = [
     {
@@ -75,7 +80,7 @@ def write_config(directory: Path, clouds_file: str, port: int, debug: bool = Fal
         f"[DEFAULT]\nstate_path = {directory}\ndebug = {debug}\n"
         f"[api]\nbind_port = {port}\n"
         f"[clouds]\nconfig_file = {clouds_file}\n"
-        "[planning]\nstatus_timeout = 30\n"
+        "[planning]\nstatus_timeout = 30\n" + ALLOWED_NETWORKS_CONF
     )
     return path
 
@@ -90,6 +95,7 @@ def build_app(directory: Path, clouds_file: str) -> Application:
             secret_key_file=str(directory / "secret.key"),
             clouds_file=clouds_file,
             planning=LAB_PLANNING,
+            notifications=NotificationSettings(allowed_networks=ALLOWED_NETWORKS),
         )
     )
     persistence.upgrade(app.engine)

@@ -21,14 +21,26 @@ from georedflow.notifications.settings import NotificationSettings
 from georedflow.storage import migrate
 from georedflow.wiring import Settings, build
 from tests.conftest import free_port
-from tests.integration.harness import LAB_PLANNING, SITES, ApiProcess, Harness, write_config
+from tests.integration.harness import (
+    ALLOWED_NETWORKS,
+    LAB_PLANNING,
+    SITES,
+    ApiProcess,
+    Harness,
+    write_config,
+)
 from tests.receiver import Received, Receiver
 
 SECRET = "a-webhook-secret-of-some-length"
 # Retries in fractions of a second, so a receiver that is down at first gets its
 # events as soon as it is up.
 FAST = NotificationSettings(
-    poll_interval=0.1, timeout=5, retry_base_seconds=0.2, retry_max_seconds=1, max_attempts=1000
+    poll_interval=0.1,
+    timeout=5,
+    retry_base_seconds=0.2,
+    retry_max_seconds=1,
+    max_attempts=1000,
+    allowed_networks=ALLOWED_NETWORKS,
 )
 
 
