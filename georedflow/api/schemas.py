@@ -104,6 +104,14 @@ class EndpointOut(BaseModel):
     resources: list[ResourceRef]
 
 
+class Leftover(BaseModel):
+    site: str
+    role: Literal["local", "remote"]
+    type: str = Field(description="The Neutron resource kind (or router_interface, unknown).")
+    id: str | None
+    name: str | None = None
+
+
 class ConnectionOut(BaseModel):
     id: str
     name: str
@@ -119,6 +127,9 @@ class ConnectionOut(BaseModel):
     audited_at: datetime | None
     job_id: str | None
     error: str | None
+    leftovers: list[Leftover] = Field(
+        description="What a failed job could not remove from a site; a delete removes it."
+    )
     created_at: datetime
     updated_at: datetime
 

@@ -38,6 +38,7 @@ def connection(item: Connection) -> schemas.ConnectionOut:
         audited_at=item.audited_at,
         job_id=item.job_id,
         error=item.error,
+        leftovers=[schemas.Leftover(**left) for left in item.leftovers],
         created_at=item.created_at,
         updated_at=item.updated_at,
     )

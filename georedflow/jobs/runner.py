@@ -32,7 +32,7 @@ from georedflow.flows.delete import build_delete_flow
 from georedflow.flows.probe import build_probe_flow
 from georedflow.flows.standby import build_activate_flow, build_repair_flow, build_verify_flow
 from georedflow.jobs.context import Services
-from georedflow.jobs.fencing import Fence, FencedBackend
+from georedflow.jobs.fencing import Fence, Fenced, FencedBackend
 from georedflow.roles import ROLES
 from georedflow.storage.jobs import FINISHED, JobRepository
 from georedflow.storage.models import Job
@@ -171,7 +171,15 @@ class JobRunner:
         job = self._jobs.get(job_id)
         if job.state in FINISHED:
             return job.state
-        attempt = self._jobs.start_attempt(job.id, self.name, logbook_id=job.id)
+        check = fence.check if fence is not None else None
+        try:
+            attempt = self._jobs.start_attempt(job.id, self.name, logbook_id=job.id, check=check)
+        except Fenced:
+            return "SUSPENDED"
+        jobs = self._jobs
+        if fence is not None:
+            fence.attempt = attempt  # the token every later write of this attempt must hold
+            jobs = self._jobs.guarded(fence.guard)
         LOG.info("job %s (%s): attempt %d on %s", job.id, job.kind, attempt, self.name)
         metrics.CLAIMS.inc()
         if attempt > 1:
@@ -179,26 +187,37 @@ class JobRunner:
         started = time.perf_counter()
         sites = self._services.sites_of(job)
         with logs.job_context(job.id, job.connection_id, sites):
-            outcome = self._attempt(job, should_stop, fence)
+            try:
+                outcome = self._attempt(job, jobs, should_stop, fence)
+            except Fenced:
+                outcome = "SUSPENDED"
+            if outcome == "SUSPENDED" and fence is not None and fence.lost:
+                LOG.warning("job %s: left to its new owner", job.id)
         metrics.JOB_SECONDS.labels(job.kind, outcome).observe(time.perf_counter() - started)
         return outcome
 
     def _attempt(
-        self, job: Job, should_stop: Callable[[], bool] | None, fence: Fence | None
+        self,
+        job: Job,
+        jobs: JobRepository,
+        should_stop: Callable[[], bool] | None,
+        fence: Fence | None,
     ) -> str:
+        """One attempt; ``jobs`` writes the job's rows (fenced when ``fence`` is)."""
         if job.kind == "delete" and self._services.connections.find(job.connection_id) is None:
             # The previous attempt got as far as forgetting the connection.
-            self._jobs.finish(job.id, "SUCCEEDED")
+            jobs.finish(job.id, "SUCCEEDED")
             return "SUCCEEDED"
-        recorder = TaskRecorder(self._jobs, job.id, self.name)
+        recorder = TaskRecorder(jobs, job.id, self.name)
         engine = None
         try:
             engine = self._engine(job, fence)
             store, sites = self._services.for_job(job, fence)
             engine.storage.inject(store, transient=True)
-            self._jobs.plan_tasks(
-                job.id, [(name, sites.get(role_of(name) or "")) for name in task_names(engine)]
-            )
+            names = task_names(engine)
+            jobs.plan_tasks(job.id, [(name, sites.get(role_of(name) or "")) for name in names])
+            engine.prepare()  # the logbook holds every task from here on
+            self._reconcile(jobs, job.id, engine, names)
             engine.atom_notifier.register(notifier.Notifier.ANY, recorder)
             suspending = False
             for _state in engine.run_iter():
@@ -208,13 +227,14 @@ class JobRunner:
                     suspending = True
         except Exception as error:
             if fence is not None and fence.lost:
-                LOG.warning("job %s: left to its new owner", job.id)
                 return "SUSPENDED"
             task_name, message = recorder.first_failure or (None, str(error))
             rolled_back = engine is not None and (
                 engine.storage.get_flow_state() == states.REVERTED
             )
-            self._jobs.finish(
+            if engine is not None:
+                self._reconcile(jobs, job.id, engine, task_names(engine))
+            jobs.finish(
                 job.id,
                 "FAILED",
                 {"message": message, "task": task_name, "rolled_back": rolled_back},
@@ -223,9 +243,22 @@ class JobRunner:
             return "FAILED"
         if engine.storage.get_flow_state() == states.SUSPENDED:
             return "SUSPENDED"
-        self._jobs.finish(job.id, "SUCCEEDED")
+        self._reconcile(jobs, job.id, engine, names)
+        jobs.finish(job.id, "SUCCEEDED")
         LOG.info("job %s succeeded", job.id)
         return "SUCCEEDED"
+
+    def _reconcile(self, jobs: JobRepository, job_id: str, engine: Any, names: list[str]) -> None:
+        """Correct the task rows from the logbook (see ``JobRepository.reconcile_tasks``)."""
+        atoms = engine.storage.get_atoms_states(names)
+        shown = {
+            name: _TASK_STATES[state]
+            for name, (state, _intention) in atoms.items()
+            if state in _TASK_STATES
+        }
+        corrected = jobs.reconcile_tasks(job_id, shown, self.name, datetime.now(UTC))
+        if corrected:
+            LOG.info("job %s: task rows corrected from the logbook: %s", job_id, corrected)
 
 
 class TaskRecorder:
@@ -256,9 +289,12 @@ class TaskRecorder:
             if self.first_failure is None:
                 self.first_failure = (name, error)
         LOG.info("job %s: %s %s on %s", self._job_id, name, shown, self._worker)
-        self._jobs.task_changed(
-            self._job_id, name, shown, datetime.now(UTC), worker=self._worker, error=error
-        )
+        try:
+            self._jobs.task_changed(
+                self._job_id, name, shown, datetime.now(UTC), worker=self._worker, error=error
+            )
+        except Fenced:
+            LOG.info("job %s: %s %s not recorded: the job is lost", self._job_id, name, shown)
 
 
 class EmbeddedRunner:

@@ -21,6 +21,9 @@ from georedflow.storage.models import (
 )
 from georedflow.storage.pagination import after_marker
 
+# States a connection holds only while a job works on it: none outlives a failed job.
+IN_PROGRESS = frozenset({"PENDING", "BUILDING", "DELETING", "ACTIVATING", "REPAIRING"})
+
 _LOADED = (selectinload(Connection.endpoints).selectinload(Endpoint.site),)
 
 
@@ -154,11 +157,50 @@ class ConnectionRepository:
                 connection.state = state
             return job
 
-    def set_state(self, connection_id: str, state: str, error: str | None = None) -> None:
+    def set_state(
+        self,
+        connection_id: str,
+        state: str,
+        error: str | None = None,
+        *,
+        leftovers: list[dict[str, Any]] | None = None,
+    ) -> None:
+        """Change the state (and its error); ``leftovers`` replaces what is left, if given."""
         with self._sessions.begin() as session:
             connection = self._lookup(session, connection_id)
             connection.state = state
             connection.error = error
+            if leftovers is not None:
+                connection.leftovers = leftovers
+
+    def settle_failed(self, connection_id: str, reason: str) -> list[dict[str, Any]]:
+        """After a failed job: no connection stays in a state only a job passes through.
+
+        The checkpoint's revert normally did this already; this catches a flow that
+        could not revert that far. Returns what the connection notes as left over.
+        """
+        with self._sessions.begin() as session:
+            connection = session.get(Connection, connection_id, with_for_update=True)
+            if connection is None:
+                return []
+            if connection.state in IN_PROGRESS:
+                connection.state = "ERROR"
+                connection.error = reason
+            return list(connection.leftovers)
+
+    def add_leftover(self, connection_id: str, leftover: dict[str, Any]) -> None:
+        """Note something a revert could not remove (site, role, type, id), once."""
+        with self._sessions.begin() as session:
+            connection = session.get(Connection, connection_id, with_for_update=True)
+            if connection is None:
+                return  # forgotten meanwhile: nothing to note it on
+            if leftover not in connection.leftovers:
+                connection.leftovers = [*connection.leftovers, leftover]
+
+    def leftovers(self, connection_id: str) -> list[dict[str, Any]]:
+        with self._sessions() as session:
+            connection = session.get(Connection, connection_id)
+            return list(connection.leftovers) if connection is not None else []
 
     def record(
         self,

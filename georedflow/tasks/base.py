@@ -2,6 +2,7 @@
 
 import inspect
 import logging
+from collections.abc import Callable
 from enum import StrEnum
 from typing import Any, ClassVar
 
@@ -10,7 +11,9 @@ from taskflow import task
 from georedflow import logs
 from georedflow.clouds.driver import Resource, SiteDriver
 from georedflow.clouds.kinds import KINDS, Kind, resource_name, tags
+from georedflow.exceptions import Fenced
 from georedflow.roles import other
+from georedflow.storage.connections import ConnectionRepository
 
 LOG = logging.getLogger(__name__)
 
@@ -110,23 +113,83 @@ def ensure(
     return created
 
 
-def remove_named(driver: SiteDriver, kind: Kind, connection_id: str, step: str) -> None:
-    """Undo ``ensure``: delete what this step made, found by name (log, never raise)."""
+def leftover(
+    driver: SiteDriver, role: str, kind: str, resource_id: str | None, name: str | None = None
+) -> dict[str, Any]:
+    """How the connection notes a resource it may still own on a site."""
+    return {"site": driver.site, "role": role, "type": str(kind), "id": resource_id, "name": name}
+
+
+def undo(
+    driver: SiteDriver,
+    what: str,
+    step: Callable[[], Any],
+    *,
+    repo: ConnectionRepository,
+    connection_id: str,
+    left: Callable[[], dict[str, Any]],
+) -> None:
+    """One step of a revert: log, never raise, and note on the connection what stays.
+
+    A revert that raised would stop TaskFlow reverting the rest, and the checkpoint
+    would never mark the connection; so the failure is logged and ``left()`` is
+    recorded as a leftover, which the checkpoint reports and a delete removes.
+    A fenced runner is the exception: it must stop writing at once.
+    """
     try:
-        found = driver.find(kind, resource_name(connection_id, step))
+        step()
+    except Fenced:
+        raise
+    except Exception:
+        LOG.exception("%s: could not revert %s", driver.site, what)
+        try:
+            repo.add_leftover(connection_id, left())
+        except Fenced:
+            raise
+        except Exception:
+            LOG.exception("%s: could not note what is left of %s", driver.site, what)
+
+
+def remove_named(
+    driver: SiteDriver,
+    kind: Kind,
+    connection_id: str,
+    step: str,
+    *,
+    repo: ConnectionRepository,
+    role: str,
+) -> None:
+    """Undo ``ensure``: delete what this step made, found by name (log, never raise)."""
+    name = resource_name(connection_id, step)
+    found: Resource | None = None
+
+    def remove() -> None:
+        nonlocal found
+        found = driver.find(kind, name)
         if found is not None and driver.delete(kind, found["id"]):
             LOG.info("%s: reverted %s %s", driver.site, kind, found["id"])
-    except Exception:
-        # Keep reverting the other tasks; the checkpoint's revert lists what is left.
-        LOG.exception("%s: could not revert %s of %s", driver.site, kind, step)
+
+    undo(
+        driver,
+        f"{kind} of {step}",
+        remove,
+        repo=repo,
+        connection_id=connection_id,
+        left=lambda: leftover(driver, role, kind, found["id"] if found else None, name),
+    )
 
 
 class CreateResource(SiteTask):
     """A task whose one side effect is one named Neutron resource of ``kind``."""
 
     def revert(
-        self, driver: SiteDriver, connection_id: str, keep_on_revert: bool = False, **kwargs: Any
+        self,
+        driver: SiteDriver,
+        repo: ConnectionRepository,
+        connection_id: str,
+        keep_on_revert: bool = False,
+        **kwargs: Any,
     ) -> None:
         assert self.kind is not None
         if not keep_on_revert:
-            remove_named(driver, self.kind, connection_id, self.step())
+            remove_named(driver, self.kind, connection_id, self.step(), repo=repo, role=self.role)

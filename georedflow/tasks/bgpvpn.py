@@ -4,7 +4,8 @@ from typing import Any
 
 from georedflow.clouds.driver import SiteDriver
 from georedflow.clouds.kinds import Kind
-from georedflow.tasks.base import CreateResource, SiteTask, ensure, summary
+from georedflow.storage.connections import ConnectionRepository
+from georedflow.tasks.base import CreateResource, SiteTask, ensure, leftover, summary, undo
 
 
 class CreateBgpvpn(CreateResource):
@@ -27,10 +28,20 @@ class AssociateNetwork(SiteTask):
     def revert(
         self,
         driver: SiteDriver,
+        repo: ConnectionRepository,
+        connection_id: str,
         bgpvpn: dict[str, Any],
         network: dict[str, Any],
         keep_on_revert: bool = False,
         **kwargs: Any,
     ) -> None:
-        if not keep_on_revert:
-            driver.disassociate_network(bgpvpn["id"], network["id"])
+        if keep_on_revert:
+            return
+        undo(
+            driver,
+            f"the network association of BGPVPN {bgpvpn['id']}",
+            lambda: driver.disassociate_network(bgpvpn["id"], network["id"]),
+            repo=repo,
+            connection_id=connection_id,
+            left=lambda: leftover(driver, self.role, "bgpvpn_network_association", bgpvpn["id"]),
+        )

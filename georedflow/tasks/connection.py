@@ -4,9 +4,11 @@ import logging
 from typing import Any
 
 from georedflow.clouds.driver import SiteDriver
-from georedflow.clouds.ownership import leftovers
+from georedflow.clouds.kinds import KINDS
+from georedflow.clouds.ownership import owned
+from georedflow.exceptions import Fenced
 from georedflow.storage.connections import ConnectionRepository
-from georedflow.tasks.base import Task
+from georedflow.tasks.base import Task, leftover
 
 LOG = logging.getLogger(__name__)
 
@@ -19,15 +21,53 @@ def failure_reason(flow_failures: dict[str, Any]) -> str:
     return "the flow failed"
 
 
-def not_rolled_back(drivers: tuple[SiteDriver, ...], connection_id: str) -> list[str]:
-    """What the connection still owns on each site after a revert (never raises)."""
-    left: list[str] = []
-    for driver in drivers:
+def not_rolled_back(
+    repo: ConnectionRepository, drivers: dict[str, SiteDriver], connection_id: str
+) -> list[dict[str, Any]]:
+    """What the connection may still own after a revert: noted by reverts, or found.
+
+    Never raises: a site that cannot be asked is reported as unknown instead.
+    """
+    left: list[dict[str, Any]] = list(repo.leftovers(connection_id))
+    for role, driver in drivers.items():
         try:
-            left += [f"{driver.site}: {item}" for item in leftovers(driver, connection_id)]
-        except Exception as error:  # revert never raises; say what is unknown instead
-            left.append(f"{driver.site}: could not check for leftovers ({error})")
-    return left
+            left += [
+                leftover(driver, role, kind, resource["id"], resource.get("name"))
+                for kind in KINDS
+                for resource in owned(driver, kind, connection_id, role)
+            ]
+        except Fenced:
+            raise
+        except Exception as error:
+            left.append(leftover(driver, role, "unknown", None, f"could not check: {error}"))
+    unique: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for item in left:
+        key = (item["site"], item["type"], item["id"] or item.get("name"))
+        unique.setdefault(key, item)
+    return list(unique.values())
+
+
+def describe(left: list[dict[str, Any]]) -> str:
+    return ", ".join(f"{i['site']}: {i['type']} {i['id'] or i.get('name')}" for i in left)
+
+
+def mark_failed(
+    repo: ConnectionRepository,
+    connection_id: str,
+    state: str,
+    reason: str,
+    drivers: dict[str, SiteDriver] | None,
+) -> None:
+    """The checkpoint's revert: everything else is undone; record the state and what is left.
+
+    Written once for every checkpoint (build, delete, activation, repair). With
+    ``drivers``, the sites are asked what the connection still owns there.
+    """
+    left = not_rolled_back(repo, drivers, connection_id) if drivers else []
+    if left:
+        reason += "; NOT rolled back: " + describe(left)
+    LOG.warning("connection %s: %s", connection_id, reason)
+    repo.set_state(connection_id, state, error=reason, leftovers=left if drivers else None)
 
 
 class MarkConnectionBuilding(Task):
@@ -45,12 +85,8 @@ class MarkConnectionBuilding(Task):
         flow_failures: dict[str, Any],
         **kwargs: Any,
     ) -> None:
-        reason = failure_reason(flow_failures)
-        left = not_rolled_back((local_driver, remote_driver), connection_id)
-        if left:
-            reason += "; NOT rolled back: " + ", ".join(left)
-        LOG.warning("connection %s failed: %s", connection_id, reason)
-        repo.set_state(connection_id, "ERROR", error=reason)
+        drivers = {"local": local_driver, "remote": remote_driver}
+        mark_failed(repo, connection_id, "ERROR", failure_reason(flow_failures), drivers)
 
 
 class RecordConnection(Task):
@@ -89,7 +125,7 @@ class MarkConnectionDeleting(Task):
         **kwargs: Any,
     ) -> None:
         reason = f"delete failed, retry it: {failure_reason(flow_failures)}"
-        repo.set_state(connection_id, "ERROR", error=reason)
+        mark_failed(repo, connection_id, "ERROR", reason, drivers=None)
 
 
 class ForgetConnection(Task):

@@ -4,8 +4,8 @@ from typing import Any
 
 from georedflow.clouds.driver import SiteDriver
 from georedflow.clouds.kinds import Kind
-from georedflow.exceptions import CloudError
-from georedflow.tasks.base import CreateResource, SiteTask, ensure, summary
+from georedflow.storage.connections import ConnectionRepository
+from georedflow.tasks.base import CreateResource, SiteTask, ensure, leftover, summary, undo
 
 
 class CreateQosPolicy(CreateResource):
@@ -31,14 +31,25 @@ class ApplyQosPolicy(SiteTask):
     def revert(
         self,
         driver: SiteDriver,
+        repo: ConnectionRepository,
+        connection_id: str,
         network: dict[str, Any],
         keep_on_revert: bool = False,
         **kwargs: Any,
     ) -> None:
         if keep_on_revert:
             return
-        try:
+
+        def detach() -> None:
             if driver.get(Kind.NETWORK, network["id"]) is not None:
                 driver.update(Kind.NETWORK, network["id"], {"qos_policy_id": None})
-        except CloudError:
-            pass  # the network's own revert deletes it anyway
+
+        # Left attached, the policy cannot be deleted until the network is gone.
+        undo(
+            driver,
+            f"the QoS policy of network {network['id']}",
+            detach,
+            repo=repo,
+            connection_id=connection_id,
+            left=lambda: leftover(driver, self.role, Kind.NETWORK, network["id"]),
+        )

@@ -4,7 +4,8 @@ from typing import Any
 
 from georedflow.clouds.driver import SiteDriver
 from georedflow.clouds.kinds import Kind
-from georedflow.tasks.base import CreateResource, SiteTask, ensure, summary
+from georedflow.storage.connections import ConnectionRepository
+from georedflow.tasks.base import CreateResource, SiteTask, ensure, leftover, summary, undo
 
 
 class CreateRouter(CreateResource):
@@ -32,10 +33,20 @@ class AttachRouterInterface(SiteTask):
     def revert(
         self,
         driver: SiteDriver,
+        repo: ConnectionRepository,
+        connection_id: str,
         router: dict[str, Any],
         subnet: dict[str, Any],
         keep_on_revert: bool = False,
         **kwargs: Any,
     ) -> None:
-        if not keep_on_revert:
-            driver.remove_router_interface(router["id"], subnet["id"])
+        if keep_on_revert:
+            return
+        undo(
+            driver,
+            f"the interface of router {router['id']}",
+            lambda: driver.remove_router_interface(router["id"], subnet["id"]),
+            repo=repo,
+            connection_id=connection_id,
+            left=lambda: leftover(driver, self.role, "router_interface", router["id"]),
+        )

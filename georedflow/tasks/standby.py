@@ -11,7 +11,7 @@ from georedflow.exceptions import Conflict
 from georedflow.storage.configs import ConfigRepository
 from georedflow.storage.connections import ConnectionRepository
 from georedflow.tasks.base import SiteTask, StoreKey, Task
-from georedflow.tasks.connection import failure_reason, not_rolled_back
+from georedflow.tasks.connection import failure_reason, mark_failed
 
 LOG = logging.getLogger(__name__)
 
@@ -61,12 +61,10 @@ class MarkConnection(Task):
         **kwargs: Any,
     ) -> None:
         reason = f"{self._during.lower()} failed: {failure_reason(flow_failures)}"
-        if self._check_leftovers:
-            left = not_rolled_back((local_driver, remote_driver), connection_id)
-            if left:
-                reason += "; NOT rolled back: " + ", ".join(left)
-        LOG.warning("connection %s: %s", connection_id, reason)
-        repo.set_state(connection_id, self._restore, error=reason)
+        drivers = {"local": local_driver, "remote": remote_driver}
+        mark_failed(
+            repo, connection_id, self._restore, reason, drivers if self._check_leftovers else None
+        )
 
 
 class DeliverConfig(Task):

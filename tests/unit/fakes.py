@@ -5,6 +5,7 @@ from typing import Any
 
 from georedflow.clouds.driver import Resource
 from georedflow.clouds.kinds import Kind
+from georedflow.exceptions import CloudUnavailable
 
 _ids = itertools.count(1)
 
@@ -53,3 +54,51 @@ class FakeDriver:
 
     def delete(self, kind: Kind, resource_id: str) -> bool:
         return self.resources.get(kind, {}).pop(resource_id, None) is not None
+
+
+class FailingDriver:
+    """A SiteDriver whose every call fails, as a site does when it stops answering."""
+
+    def __init__(self, site: str = "down") -> None:
+        self.site = site
+        self.calls: list[str] = []
+
+    def __getattr__(self, name: str) -> Any:
+        def fail(*args: Any, **kwargs: Any) -> Any:
+            self.calls.append(name)
+            raise CloudUnavailable("injected: the site is down", site=self.site, operation=name)
+
+        return fail
+
+
+class FakeRepo:
+    """The parts of ConnectionRepository a task's revert uses, kept in memory."""
+
+    def __init__(self) -> None:
+        self.noted: list[dict[str, Any]] = []
+        self.states: list[tuple[str, str | None, list[dict[str, Any]] | None]] = []
+        self.released = 0
+        self.forgotten = 0
+
+    def add_leftover(self, connection_id: str, leftover: dict[str, Any]) -> None:
+        if leftover not in self.noted:
+            self.noted.append(leftover)
+
+    def leftovers(self, connection_id: str) -> list[dict[str, Any]]:
+        return list(self.noted)
+
+    def set_state(
+        self,
+        connection_id: str,
+        state: str,
+        error: str | None = None,
+        *,
+        leftovers: list[dict[str, Any]] | None = None,
+    ) -> None:
+        self.states.append((state, error, leftovers))
+
+    def release(self, connection_id: str) -> None:
+        self.released += 1
+
+    def forget_secrets(self, connection_id: str) -> None:
+        self.forgotten += 1

@@ -1,8 +1,10 @@
+from typing import Any
+
 from georedflow.clouds.kinds import Kind, resource_name
 from georedflow.tasks.base import ensure, remove_named
 from georedflow.tasks.network import CreateNetwork, CreateSubnet
 from georedflow.tasks.vpn import CreateSiteConnection
-from tests.unit.fakes import FakeDriver
+from tests.unit.fakes import FakeDriver, FakeRepo
 
 
 def test_ensure_creates_once_and_finds_it_on_a_retry() -> None:
@@ -43,8 +45,11 @@ def test_remove_named_undoes_only_its_own_step() -> None:
     ensure(driver, Kind.NETWORK, "c1", "CreateNetwork-local", {})
     kept = ensure(driver, Kind.NETWORK, "c1", "CreateNetwork-remote", {})
 
-    remove_named(driver, Kind.NETWORK, "c1", "CreateNetwork-local")
-    remove_named(driver, Kind.NETWORK, "c1", "CreateNetwork-local")  # already gone: fine
+    repo: Any = FakeRepo()
+    remove_named(driver, Kind.NETWORK, "c1", "CreateNetwork-local", repo=repo, role="local")
+    # already gone: fine, and nothing is noted as left over
+    remove_named(driver, Kind.NETWORK, "c1", "CreateNetwork-local", repo=repo, role="local")
+    assert repo.noted == []
 
     assert [r["id"] for r in driver.query(Kind.NETWORK)] == [kept["id"]]
 
