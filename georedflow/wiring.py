@@ -43,6 +43,21 @@ class JobBoardSettings:
     embedded_jobs: int = 4
 
 
+def database_timeouts(jobboard: JobBoardSettings) -> db.Timeouts:
+    """PostgreSQL limits tied to the ZooKeeper session a worker's claim lives in.
+
+    A worker paused inside a transaction keeps its row locks (the job's row among
+    them). Its backend is ended once idle for as long as its ZooKeeper session
+    lasts, so by the time another worker has claimed the job (after that session
+    expired) the locks are gone; ``lock`` bounds any other wait a few seconds later.
+    """
+    timeout = jobboard.session_timeout
+    return db.Timeouts(lock=timeout + LOCK_MARGIN, idle_in_transaction=timeout)
+
+
+LOCK_MARGIN = 3.0  # seconds past the session timeout
+
+
 @dataclass(frozen=True)
 class Settings:
     database_url: str
@@ -81,7 +96,7 @@ class Core:
 
 
 def build_core(settings: Settings) -> Core:
-    engine = db.make_engine(settings.database_url)
+    engine = db.make_engine(settings.database_url, database_timeouts(settings.jobboard))
     sessions = db.make_session_factory(engine)
     sites, connections, jobs = (
         SiteRepository(sessions),
@@ -104,6 +119,7 @@ def build_core(settings: Settings) -> Core:
             timeout=settings.standby.callback_timeout,
             destinations=destinations,
         ),
+        sessions=sessions,
     )
     # One pool for every flow of the process: a pool per flow costs ~1 s a flow.
     executor = futurist.ThreadPoolExecutor(max_workers=settings.task_threads)

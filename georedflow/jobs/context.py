@@ -1,15 +1,24 @@
-"""The transient part of a flow's store: objects a runner hands to tasks, never persisted."""
+"""The transient part of a flow's store: objects a runner hands to tasks, never persisted.
+
+This is where a runner's fence reaches the tasks: with one, every writer handed
+over refuses to write once the job is lost — the drivers (cloud calls), the
+config delivery, and the repositories, whose sessions pass ``Fence.guard`` in
+each writing transaction. Tasks cannot tell the difference and need no changes.
+"""
 
 from dataclasses import dataclass
 from typing import Any
+
+from sqlalchemy.orm import Session, sessionmaker
 
 from georedflow.clouds.driver import SiteDriver
 from georedflow.clouds.openstack import Clouds
 from georedflow.delivery import ConfigDelivery
 from georedflow.exceptions import NotFound
-from georedflow.jobs.fencing import Fence, fenced_driver
+from georedflow.jobs.fencing import Fence, fenced_delivery, fenced_driver
 from georedflow.planning.psk import SecretBox
 from georedflow.planning.settings import PlanningSettings
+from georedflow.storage import db
 from georedflow.storage.configs import ConfigRepository
 from georedflow.storage.connections import ConnectionRepository
 from georedflow.storage.models import Job, Site
@@ -28,6 +37,7 @@ class Services:
     settings: PlanningSettings
     configs: ConfigRepository
     delivery: ConfigDelivery
+    sessions: sessionmaker[Session]  # the repositories', for their fenced copies
 
     def driver(self, site: Site) -> SiteDriver:
         return self.clouds.driver(site.name, site.cloud, site.region)
@@ -37,16 +47,23 @@ class Services:
     ) -> tuple[dict[str, Any], dict[str, str]]:
         """The flow's transient store, and role → site name to label each task.
 
-        With a ``fence``, the drivers refuse cloud writes once the job is lost.
+        With a ``fence`` (whose attempt has started), every writer in the store
+        refuses to write once the job is lost.
         """
         sites = self._sites_of(job)
+        connections, site_repo, configs = self.connections, self.sites, self.configs
+        delivery = self.delivery
+        if fence is not None:
+            guarded = db.guarded_sessions(self.sessions, fence.guard)
+            connections, site_repo = ConnectionRepository(guarded), SiteRepository(guarded)
+            configs, delivery = ConfigRepository(guarded), fenced_delivery(delivery, fence)
         store: dict[str, Any] = {
-            StoreKey.REPO: self.connections,
+            StoreKey.REPO: connections,
             StoreKey.SECRET_BOX: self.secret_box,
             StoreKey.SETTINGS: self.settings,
-            StoreKey.CONFIGS: self.configs,
-            StoreKey.DELIVERY: self.delivery,
-            "sites": self.sites,
+            StoreKey.CONFIGS: configs,
+            StoreKey.DELIVERY: delivery,
+            "sites": site_repo,
         }
         for role, site in sites.items():
             driver = self.driver(site)

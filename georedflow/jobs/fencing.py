@@ -5,9 +5,27 @@ up still running its flow while another worker has resumed the same job.
 Checking ownership between engine transitions is not enough: in-flight tasks
 go on to their next cloud call, and the engine would record their outcome,
 or even start reverting, in the logbook the new owner is using. So every write
-such a runner makes — each mutating cloud call and each logbook update — first
-asks the fence, and a lost claim raises ``Fenced`` instead. TaskFlow treats a
-failed logbook write as fatal (no revert), so the stale flow stops where it is.
+such a runner makes first asks the fence, and a lost claim raises ``Fenced``
+instead: each mutating cloud call, each config delivery, each logbook update,
+and each transaction of georedflow's own tables (task rows, the job's progress
+and outcome, the connection record and what it holds). TaskFlow treats a failed
+logbook write as fatal (no revert), so the stale flow stops where it is.
+
+Database writes carry a token as well: the job's attempt number, which each
+attempt increments when it starts (``JobRepository.start_attempt``, with the
+ZooKeeper check inside that transaction). ``Fence.guard`` runs inside every
+writing transaction of the attempt and locks the job's row while it compares
+the number, so the write commits only while no later attempt has started, and
+a later attempt can start only once it has. That closes, for the database, the
+window a ZooKeeper check leaves (ask, pause, then write after the takeover).
+
+What remains: cloud calls, deliveries and logbook writes are checked against
+ZooKeeper only, so a runner paused between such a check and its write, for
+longer than its session, makes that one write after another worker took over
+(the next one is refused). And the token is only as good as the check in
+``start_attempt``: a ZooKeeper read served stale by a lagging ensemble member
+could let an old claim start one more attempt, which would then fence the
+rightful owner off (both stop; the job is claimed again).
 """
 
 import logging
@@ -15,10 +33,15 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from georedflow.clouds.driver import SiteDriver
-from georedflow.exceptions import Fenced
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
-__all__ = ["Fence", "Fenced", "FencedBackend", "fenced_driver"]
+from georedflow.clouds.driver import SiteDriver
+from georedflow.delivery import ConfigDelivery
+from georedflow.exceptions import Fenced
+from georedflow.storage.models import Job
+
+__all__ = ["Fence", "Fenced", "FencedBackend", "fenced_delivery", "fenced_driver"]
 
 LOG = logging.getLogger(__name__)
 
@@ -44,22 +67,53 @@ LOGBOOK_WRITES = frozenset(
 
 
 class Fence:
-    """Asks ``owns`` before each write; once ownership is lost it stays lost."""
+    """Asks ``owns`` before each write; once ownership is lost it stays lost.
+
+    ``attempt`` is the job's attempt number this runner holds, once its attempt
+    has started: the database token ``guard`` compares.
+    """
 
     def __init__(self, job_id: str, owns: Callable[[], bool]) -> None:
         self._job_id = job_id
         self._owns = owns
         self._lock = threading.Lock()
         self.lost = False
+        self.attempt: int | None = None
 
     def check(self) -> None:
         if not self.lost and self._owns():
             return
+        self._lose()
+
+    def _lose(self) -> None:
         with self._lock:
             if not self.lost:
                 LOG.warning("job %s: claim lost, fencing this worker off it", self._job_id)
             self.lost = True
         raise Fenced(f"job {self._job_id}: this runner no longer owns the job")
+
+    def guard(self, session: Session) -> None:
+        """In a writing transaction: refuse it unless this attempt still holds the job.
+
+        Locks the job's row until the transaction ends (``FOR UPDATE``; SQLite
+        serialises writers anyway), so no attempt can start in between.
+        """
+        self.check()
+        if self.attempt is None:
+            raise RuntimeError(f"job {self._job_id}: guarded write before the attempt started")
+        current = (
+            session.connection()  # not session.execute: that would autoflush mid-flush
+            .execute(select(Job.attempts).where(Job.id == self._job_id).with_for_update())
+            .scalar()
+        )
+        if current != self.attempt:
+            LOG.warning(
+                "job %s: attempt %s started after this one (%d)",
+                self._job_id,
+                current,
+                self.attempt,
+            )
+            self._lose()
 
 
 class _Guarded:
@@ -84,6 +138,11 @@ class _Guarded:
 
 def fenced_driver(driver: SiteDriver, fence: Fence) -> SiteDriver:
     return _Guarded(driver, fence, MUTATING_CALLS)
+
+
+def fenced_delivery(delivery: ConfigDelivery, fence: Fence) -> ConfigDelivery:
+    """A config delivery that is not sent once the job is lost (the new owner sends it)."""
+    return _Guarded(delivery, fence, frozenset({"deliver"}))  # type: ignore[return-value]
 
 
 class FencedBackend(_Guarded):

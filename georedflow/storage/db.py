@@ -1,19 +1,57 @@
 """Engines and sessions for a database URL."""
 
 import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
 
 from georedflow.storage import outbox
 
 
-def make_engine(url: str) -> Engine:
-    """An engine for ``url``; for SQLite, the file's directory is created first."""
+@dataclass(frozen=True)
+class Timeouts:
+    """PostgreSQL session limits, in seconds (None: the server's default, no limit).
+
+    ``idle_in_transaction``: a backend whose client stopped in the middle of a
+    transaction (a paused or partitioned worker) is ended, and its row locks
+    released, after this long. ``lock``: the longest a statement waits for a row
+    lock before it fails, so nothing waits forever on a holder that is not idle.
+    """
+
+    lock: float | None = None
+    idle_in_transaction: float | None = None
+
+    def options(self) -> str:
+        settings = {
+            "lock_timeout": self.lock,
+            "idle_in_transaction_session_timeout": self.idle_in_transaction,
+        }
+        return " ".join(
+            f"-c {name}={round(seconds * 1000)}"
+            for name, seconds in settings.items()
+            if seconds is not None
+        )
+
+
+def make_engine(url: str, timeouts: Timeouts | None = None) -> Engine:
+    """An engine for ``url``; for SQLite, the file's directory is created first.
+
+    ``timeouts`` apply to PostgreSQL sessions only; SQLite has no such settings.
+    """
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(url, pool_pre_ping=True)
+        connect_args: dict[str, Any] = {}
+        options = timeouts.options() if timeouts is not None else ""
+        if options and parsed.get_backend_name() == "postgresql":
+            # libpq's startup options, so every pooled connection has them from its first
+            # statement; appended to any the URL already carries.
+            given = parsed.query.get("options")
+            connect_args["options"] = f"{given} {options}" if isinstance(given, str) else options
+        return create_engine(url, pool_pre_ping=True, connect_args=connect_args)
     if parsed.database and parsed.database != ":memory:":
         os.makedirs(os.path.dirname(os.path.abspath(parsed.database)), exist_ok=True)
     engine = create_engine(url, connect_args={"timeout": 30})
@@ -33,6 +71,43 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     sessions = sessionmaker(engine, expire_on_commit=False)
     outbox.install(sessions)  # every state change georedflow commits records its events
     return sessions
+
+
+_GUARDED = "georedflow.guarded_transaction"
+
+
+def guarded_sessions(
+    sessions: sessionmaker[Session], guard: Callable[[Session], None]
+) -> sessionmaker[Session]:
+    """A factory like ``sessions`` whose every writing transaction first passes ``guard``.
+
+    ``guard`` runs once per transaction, inside it, before its first write (an
+    ORM flush or an UPDATE/DELETE/INSERT statement); raising refuses the write and
+    the transaction is rolled back. Reads never call it. Because it runs in the
+    writing transaction, a guard that locks a row holds that lock until the
+    commit: nothing can change what it checked before the write is in.
+    """
+    guarded = sessionmaker(**sessions.kw)
+
+    def check(session: Session) -> None:
+        transaction = session.get_transaction()
+        if transaction is not None and session.info.get(_GUARDED) is transaction:
+            return
+        guard(session)
+        session.info[_GUARDED] = transaction
+
+    def before_flush(session: Session, _context: Any, _instances: Any) -> None:
+        if session.new or session.dirty or session.deleted:
+            check(session)
+
+    def do_orm_execute(state: ORMExecuteState) -> None:
+        if state.is_update or state.is_delete or state.is_insert:
+            check(state.session)
+
+    event.listen(guarded, "before_flush", before_flush)
+    event.listen(guarded, "do_orm_execute", do_orm_execute)
+    outbox.install(guarded)
+    return guarded
 
 
 def ping(engine: Engine) -> None:

@@ -1,5 +1,6 @@
 """Jobs and the state of their tasks, as the runners report them."""
 
+from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -7,10 +8,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from georedflow.exceptions import NotFound
+from georedflow.storage import db
 from georedflow.storage.models import Job, JobTask, utcnow
 from georedflow.storage.pagination import after_marker
 
 FINISHED = ("SUCCEEDED", "FAILED")
+TASK_ENDED = ("SUCCESS", "FAILURE", "REVERTED", "REVERT_FAILURE")
+TASK_IN_FLIGHT = ("RUNNING", "REVERTING")
 
 
 class JobRepository:
@@ -59,12 +63,28 @@ class JobRepository:
             query = select(Job).where(Job.state.not_in(FINISHED)).order_by(Job.created_at)
             return list(session.scalars(query))
 
-    def start_attempt(self, job_id: str, worker: str, logbook_id: str) -> int:
-        """Mark the job RUNNING by ``worker``; returns the attempt number."""
+    def guarded(self, guard: Callable[[Session], None]) -> "JobRepository":
+        """The same repository whose writes each pass ``guard`` first (in their transaction)."""
+        return JobRepository(db.guarded_sessions(self._sessions, guard))
+
+    def start_attempt(
+        self,
+        job_id: str,
+        worker: str,
+        logbook_id: str,
+        check: Callable[[], None] | None = None,
+    ) -> int:
+        """Mark the job RUNNING by ``worker``; returns the attempt number.
+
+        ``check`` (may raise to refuse) is asked with the job's row locked, so a
+        runner that passes it starts its attempt before any later one can.
+        """
         with self._sessions.begin() as session:
-            job = session.get(Job, job_id)
+            job = session.get(Job, job_id, with_for_update=True)
             if job is None:
                 raise NotFound(f"job '{job_id}' does not exist")
+            if check is not None:
+                check()
             job.state = "RUNNING"
             job.attempts += 1
             job.logbook_id = logbook_id
@@ -106,12 +126,50 @@ class JobRepository:
             if error is not None:
                 task.error = error
             session.flush()
-            job = session.get(Job, job_id)
-            if job is not None:
-                states = list(
-                    session.scalars(select(JobTask.state).where(JobTask.job_id == job_id))
-                )
-                job.progress = round(states.count("SUCCESS") / len(states), 3) if states else 0.0
+            self._update_progress(session, job_id)
+
+    @staticmethod
+    def _update_progress(session: Session, job_id: str) -> None:
+        job = session.get(Job, job_id)
+        if job is not None:
+            states = list(session.scalars(select(JobTask.state).where(JobTask.job_id == job_id)))
+            job.progress = round(states.count("SUCCESS") / len(states), 3) if states else 0.0
+
+    def reconcile_tasks(
+        self, job_id: str, states: Mapping[str, str], worker: str, at: datetime
+    ) -> list[str]:
+        """Make the task rows say what the logbook says (``states``: task → shown state).
+
+        Rows miss transitions: a worker killed between saving a task's outcome and
+        recording it, and a resumed engine does not announce again what its logbook
+        already holds. A task in flight in the logbook is being resumed by ``worker``
+        now. A task that ended keeps the worker of its row, the one that last ran it
+        (only the job's owner writes its logbook); its ``finished_at`` is ``at``, when
+        this was learnt, as the logbook keeps no times. Returns the corrected names.
+        """
+        corrected = []
+        with self._sessions.begin() as session:
+            rows = {
+                row.name: row
+                for row in session.scalars(select(JobTask).where(JobTask.job_id == job_id))
+            }
+            for name, state in states.items():
+                row = rows.get(name)
+                if row is None:
+                    continue
+                if state in TASK_IN_FLIGHT and (row.state, row.worker) != (state, worker):
+                    if state == "RUNNING":
+                        row.started_at, row.finished_at, row.error = at, None, None
+                    row.state, row.worker = state, worker
+                elif state in TASK_ENDED and row.state != state:
+                    row.state, row.finished_at = state, at
+                else:
+                    continue
+                corrected.append(name)
+            if corrected:
+                session.flush()
+                self._update_progress(session, job_id)
+        return corrected
 
     def finish(self, job_id: str, state: str, error: dict[str, Any] | None = None) -> None:
         with self._sessions.begin() as session:
