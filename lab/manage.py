@@ -83,7 +83,27 @@ def _base_python():
     raise LabError("Neutron 29 needs Python >= 3.11; set GEOREDFLOW_LAB_PYTHON")
 
 
+@contextlib.contextmanager
+def venv_lock():
+    """Serialise installs into a venv that several labs share ($GEOREDFLOW_LAB_VENV)."""
+    import fcntl
+
+    venv = lab.venv_dir()
+    os.makedirs(os.path.dirname(venv), exist_ok=True)
+    with open(venv + ".lock", "w") as f:
+        fcntl.flock(f, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)
+
+
 def ensure_venv():
+    with venv_lock():
+        return _ensure_venv()
+
+
+def _ensure_venv():
     venv = lab.venv_dir()
     python = lab.venv_python()
     stamp = os.path.join(venv, STAMP_NAME)
