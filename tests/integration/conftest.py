@@ -16,6 +16,7 @@ from sqlalchemy.exc import OperationalError
 from tests.conftest import free_port, missing
 from tests.integration.cluster import Cluster
 from tests.integration.harness import ApiProcess, Harness, write_config
+from tests.integration.leaks import georedflow_resources
 
 PG_ADMIN_URL = os.environ.get(
     "GEOREDFLOW_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
@@ -70,6 +71,11 @@ def zookeeper_hosts() -> str:
     return ZK_HOSTS
 
 
+# Set when a test first uses the lab: its clouds.yaml and the georedflow resources
+# that were there already (a lab shared with `make run` holds the demo's).
+_lab_use: dict[str, Any] = {}
+
+
 @pytest.fixture(scope="session")
 def lab_clouds() -> str:
     """The lab's clouds.yaml, once every Neutron of the lab answers."""
@@ -80,7 +86,31 @@ def lab_clouds() -> str:
             control(name).faults()
     except OSError:
         missing("the lab (Keystone and Neutron)", "python3 -m lab up")
-    return str(clouds_yaml_path())
+    path = str(clouds_yaml_path())
+    _lab_use.update(clouds=path, before=georedflow_resources(path))
+    return path
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """The leak check: a session that used the lab fails if it left a georedflow
+    resource on any of its Neutrons, naming each one."""
+    if "clouds" not in _lab_use or exitstatus == pytest.ExitCode.INTERRUPTED:
+        return
+    try:
+        left = sorted(georedflow_resources(_lab_use["clouds"]) - _lab_use["before"])
+    except Exception as exc:  # a check that cannot look must not pass
+        problem = [f"the leak check could not list the lab's resources: {exc!r}"]
+    else:
+        if not left:
+            return
+        problem = [f"{len(left)} georedflow resource(s) left on the lab (site kind id name):"]
+        problem += [f"  {each}" for each in left]
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is not None:
+        reporter.write_sep("=", "lab leak check failed", red=True)
+        for line in problem:
+            reporter.write_line(line)
+    session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 @pytest.fixture
