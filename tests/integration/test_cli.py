@@ -55,14 +55,14 @@ def test_create_with_wait_shows_progress_and_the_result(
         "--local",
         "east",
         "--remote",
-        "west:10.251.0.0/24",
+        "west:10.252.17.0/24",
         "--wait",
     )
 
     assert created.returncode == 0, created.stderr
     assert "[" in created.stderr and "100%" in created.stderr
     assert "SUCCEEDED" in created.stderr
-    assert "ACTIVE" in created.stdout and "10.251.0.0/24" in created.stdout
+    assert "ACTIVE" in created.stdout and "10.252.17.0/24" in created.stdout
     listed = json.loads(cli(api, "-f", "json", "connection", "list").stdout)
     connection_id = next(c["id"] for c in listed if c["name"] == "by-cli")
 

@@ -31,7 +31,7 @@ def test_a_connection_with_endpoints_and_a_job_round_trips(sqlite_url: str) -> N
         east = Site(name="east", cloud="lab-east", region="RegionOne", capabilities=["router"])
         west = Site(name="west", cloud="lab-west", region="RegionTwo")
         connection = Connection(
-            name="vnf-a",
+            name="schema-test-link",
             mode="hot",
             technology="ipsec",
             scope="region",
