@@ -82,7 +82,8 @@ def guarded_sessions(
     """A factory like ``sessions`` whose every writing transaction first passes ``guard``.
 
     ``guard`` runs once per transaction, inside it, before its first write (an
-    ORM flush or an UPDATE/DELETE/INSERT statement); raising refuses the write and
+    ORM flush, an UPDATE/DELETE/INSERT statement, or a SELECT ... FOR UPDATE
+    that precedes one); raising refuses the write and
     the transaction is rolled back. Reads never call it. Because it runs in the
     writing transaction, a guard that locks a row holds that lock until the
     commit: nothing can change what it checked before the write is in.
@@ -94,14 +95,17 @@ def guarded_sessions(
         if transaction is not None and session.info.get(_GUARDED) is transaction:
             return
         guard(session)
-        session.info[_GUARDED] = transaction
+        session.info[_GUARDED] = session.get_transaction()  # begun by the guard if need be
 
     def before_flush(session: Session, _context: Any, _instances: Any) -> None:
         if session.new or session.dirty or session.deleted:
             check(session)
 
     def do_orm_execute(state: ORMExecuteState) -> None:
-        if state.is_update or state.is_delete or state.is_insert:
+        # A locking read (SELECT ... FOR UPDATE) announces a write: guarding it first keeps
+        # the guard's own locks first in every transaction, so two can never deadlock.
+        locking = getattr(state.statement, "_for_update_arg", None) is not None
+        if state.is_update or state.is_delete or state.is_insert or locking:
             check(state.session)
 
     event.listen(guarded, "before_flush", before_flush)

@@ -1,0 +1,82 @@
+"""A job's task rows are corrected from the logbook when an attempt starts and ends."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from sqlalchemy.orm import Session, sessionmaker
+
+from georedflow.storage import db, migrate
+from georedflow.storage.jobs import JobRepository
+
+T0 = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+@pytest.fixture
+def jobs(sqlite_url: str) -> JobRepository:
+    migrate.upgrade(sqlite_url)
+    sessions: sessionmaker[Session] = db.make_session_factory(db.make_engine(sqlite_url))
+    return JobRepository(sessions)
+
+
+def rows(jobs: JobRepository, job_id: str) -> dict[str, tuple[str, str | None]]:
+    return {t.name: (t.state, t.worker) for t in jobs.get(job_id).tasks}
+
+
+def killed_mid_flow(jobs: JobRepository) -> str:
+    """Rows as a worker killed mid-flow leaves them: ``b`` finished in the logbook only."""
+    job_id = jobs.create("create").id
+    jobs.plan_tasks(job_id, [("a", None), ("b", None), ("c", None), ("d", None)])
+    jobs.start_attempt(job_id, "dead", logbook_id=job_id)
+    for name in ("a", "b", "c"):
+        jobs.task_changed(job_id, name, "RUNNING", T0, worker="dead")
+    jobs.task_changed(job_id, "a", "SUCCESS", T0 + timedelta(seconds=1), worker="dead")
+    return job_id
+
+
+def test_a_task_that_ended_in_the_logbook_ends_in_its_row_under_who_ran_it(
+    jobs: JobRepository,
+) -> None:
+    job_id = killed_mid_flow(jobs)
+    at = T0 + timedelta(seconds=5)
+
+    corrected = jobs.reconcile_tasks(
+        job_id, {"a": "SUCCESS", "b": "SUCCESS", "c": "RUNNING"}, "survivor", at
+    )
+
+    assert corrected == ["b", "c"]
+    assert rows(jobs, job_id) == {
+        "a": ("SUCCESS", "dead"),
+        "b": ("SUCCESS", "dead"),  # the dead worker saved its outcome, then died
+        "c": ("RUNNING", "survivor"),  # resumed now, without a new RUNNING notification
+        "d": ("PENDING", None),
+    }
+    tasks = {t.name: t for t in jobs.get(job_id).tasks}
+    assert tasks["b"].finished_at == at  # when it was learnt: the logbook keeps no times
+    assert tasks["c"].started_at is not None and tasks["c"].finished_at is None
+    assert jobs.get(job_id).progress == 0.5
+
+
+def test_rows_that_already_tell_the_truth_are_left_alone(jobs: JobRepository) -> None:
+    job_id = killed_mid_flow(jobs)
+    before = [
+        (t.name, t.state, t.worker, t.started_at, t.finished_at) for t in jobs.get(job_id).tasks
+    ]
+
+    assert jobs.reconcile_tasks(job_id, {"a": "SUCCESS", "c": "RUNNING"}, "dead", T0) == []
+
+    after = [
+        (t.name, t.state, t.worker, t.started_at, t.finished_at) for t in jobs.get(job_id).tasks
+    ]
+    assert after == before
+
+
+def test_a_reverted_task_and_unknown_names_are_handled(jobs: JobRepository) -> None:
+    job_id = killed_mid_flow(jobs)
+
+    corrected = jobs.reconcile_tasks(
+        job_id, {"a": "REVERTED", "b": "REVERTING", "gone": "SUCCESS"}, "survivor", T0
+    )
+
+    assert corrected == ["a", "b"]
+    assert rows(jobs, job_id)["a"] == ("REVERTED", "dead")
+    assert rows(jobs, job_id)["b"] == ("REVERTING", "survivor")
