@@ -229,8 +229,13 @@ class JobRunner:
             if fence is not None and fence.lost:
                 return "SUSPENDED"
             task_name, message = recorder.first_failure or (None, str(error))
-            rolled_back = engine is not None and (
-                engine.storage.get_flow_state() == states.REVERTED
+            # Reverted, and nothing noted as left behind: only then is it rolled back.
+            rolled_back = (
+                engine is not None
+                and engine.storage.get_flow_state() == states.REVERTED
+                and not (
+                    job.connection_id and self._services.connections.leftovers(job.connection_id)
+                )
             )
             if engine is not None:
                 self._reconcile(jobs, job.id, engine, task_names(engine))
