@@ -240,6 +240,9 @@ api_paste_config = {paste}
 allow_overlapping_ips = true
 notify_nova_on_port_status_changes = false
 notify_nova_on_port_data_changes = false
+# No agents: no RPC pushes of every changed object, no DHCP agent notifications.
+rpc_workers = 0
+rpc_state_report_workers = 0
 
 [database]
 connection = {db}

@@ -72,6 +72,47 @@ def serialised(app, lock):
     return locked_app
 
 
+# -- SQLite ------------------------------------------------------------------
+def tune_sqlite():
+    """Make the servers' SQLite cheap: the lab's data may be lost, its time may not.
+
+    * Keep connections: oslo.db gives file databases a ``NullPool`` (a new SQLite
+      connection, and its PRAGMAs, for every session: several per request). Requests
+      run one at a time (one lock), so SQLAlchemy's own ``QueuePool`` is safe.
+    * ``synchronous = OFF``: no fsync per commit (a crash of the machine may lose the
+      last writes; a crash of a server loses nothing, SQLite still writes them).
+    * ``journal_mode = WAL``: a commit appends to one log instead of writing and
+      deleting a rollback journal (a property of the file: set once per connection).
+    * oslo.db calls ``time.sleep(0)`` at every connection check-in so that eventlet
+      green threads may run. The lab has no green threads and runs one request at a
+      time (one lock), and on a busy machine each sleep(0) hands the CPU to another
+      process: hundreds of times per Keystone token validation. Skip it.
+    """
+    import sqlite3
+
+    import sqlalchemy
+    from oslo_db.sqlalchemy import engines
+
+    create_engine = sqlalchemy.create_engine
+
+    def pooled(url, **engine_args):
+        if engine_args.get("poolclass") is sqlalchemy.pool.NullPool and "sqlite" in str(url):
+            engine_args["poolclass"] = sqlalchemy.pool.QueuePool
+            engine_args["pool_pre_ping"] = False  # a file, not a server that may go away
+            engine_args.setdefault("connect_args", {})["check_same_thread"] = False
+        return create_engine(url, **engine_args)
+
+    sqlalchemy.create_engine = pooled
+
+    @sqlalchemy.event.listens_for(sqlalchemy.engine.Engine, "connect")
+    def _pragmas(dbapi_connection, connection_record):
+        if isinstance(dbapi_connection, sqlite3.Connection):
+            dbapi_connection.execute("PRAGMA synchronous = OFF")
+            dbapi_connection.execute("PRAGMA journal_mode = WAL")
+
+    engines._thread_yield = lambda dbapi_connection, connection_record: None
+
+
 # -- Keystone ----------------------------------------------------------------
 def init_keystone(inst, conf_file):
     manage = os.path.join(os.path.dirname(sys.executable), "keystone-manage")
@@ -225,6 +266,7 @@ def main(argv):
 
     t0 = time.monotonic()
     log(f"starting {kind} {name} on port {inst['port']}")
+    tune_sqlite()
     app = load_keystone(inst) if kind == "keystone" else load_neutron(inst)
     app = serialised(app, threading.Lock())
     if kind == "neutron":
