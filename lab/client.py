@@ -64,7 +64,9 @@ class LabControl:
         return json.loads(raw) if raw else None
 
     # faults
-    def arm_fault(self, method, path, status=500, nth=1, count=1, message=None, action="status"):
+    def arm_fault(
+        self, method, path, status=500, nth=1, count=1, message=None, action="status", each=False
+    ):
         """Fail the ``nth`` request matching ``method`` (or "*") and the regex
         ``path`` (searched in PATH_INFO), plus ``count - 1`` following
         matching ones. Returns the fault (with "id").
@@ -73,15 +75,21 @@ class LabControl:
         Neutron seeing the request; "drop" closes the connection without an
         answer, Neutron never seeing the request; "lost" lets Neutron do the
         request, then closes the connection without its answer. With "drop"
-        and "lost" the client sees a connection error, not an HTTP status."""
+        and "lost" the client sees a connection error, not an HTTP status.
+
+        With ``each``, fail instead the first occurrence of every distinct matching
+        request (a retry of one is the same request and goes through); ``count``
+        then limits how many (None: all)."""
         body = {
             "method": method,
             "path": path,
             "status": status,
             "nth": nth,
-            "count": count,
             "action": action,
+            "each": each,
         }
+        if count is not None:
+            body["count"] = count
         if message:
             body["message"] = message
         return self._call("POST", "faults", body)

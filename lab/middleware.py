@@ -6,7 +6,7 @@ under ``/_lab/`` are handled here (no authentication):
     GET    /_lab/faults            armed faults (``?all=1`` also lists spent ones)
     POST   /_lab/faults            arm {"method", "path" (regex searched against
                                    PATH_INFO), "nth" (1), "count" (1), "action"
-                                   ("status"), "status" (500)}
+                                   ("status"), "status" (500), "each" (false)}
     DELETE /_lab/faults            disarm all
     DELETE /_lab/faults/<id>       disarm one
     GET    /_lab/latency           {"ms": N}
@@ -15,7 +15,10 @@ under ``/_lab/`` are handled here (no authentication):
     DELETE /_lab/requests          clear the record
 
 A fault fails the ``nth`` matching request and the ``count - 1`` matching
-requests after it, then it is spent. Its action says how:
+requests after it, then it is spent. With ``each``, it fails instead the first
+occurrence of every distinct matching request (method, path, query and body: a
+client's retry is the same request, so it goes through), ``count`` of them if
+given, else all. Its action says how:
 
     status   answer with HTTP ``status``; Neutron never sees the request
     drop     close the connection without an answer; Neutron never sees it
@@ -34,7 +37,9 @@ away, so it writes nothing more.
 
 import collections
 import contextlib
+import hashlib
 import http
+import io
 import json
 import re
 import socket
@@ -65,9 +70,10 @@ class _Fault:
             self.regex = re.compile(path)
         except re.error as exc:
             raise _BadRequest(f"bad path regex: {exc}") from None
+        self.each = bool(spec.get("each", False))
         try:
             nth = int(spec.get("nth", 1))
-            count = int(spec.get("count", 1))
+            count = int(spec.get("count", 10**9 if self.each else 1))
             status = int(spec.get("status", 500))
         except (TypeError, ValueError):
             raise _BadRequest("nth, count and status must be integers") from None
@@ -88,6 +94,7 @@ class _Fault:
         self.message = str(spec.get("message") or "")
         self.matched = 0
         self.fired = 0
+        self._seen = set()  # with each: the requests already failed once
 
     @property
     def armed(self):
@@ -98,8 +105,15 @@ class _Fault:
             return False
         return self.regex.search(path) is not None
 
-    def consider(self):
-        """Count a matching request; True when this one must fail."""
+    def consider(self, key):
+        """Count a matching request (``key`` identifies it); True when it must fail."""
+        if self.each:
+            if key in self._seen:
+                return False
+            self._seen.add(key)
+            self.matched += 1
+            self.fired += 1
+            return True
         self.matched += 1
         if self.nth <= self.matched < self.nth + self.count:
             self.fired += 1
@@ -113,6 +127,7 @@ class _Fault:
             "path": self.path,
             "nth": self.nth,
             "count": self.count,
+            "each": self.each,
             "action": self.action,
             "status": self.status,
             "matched": self.matched,
@@ -180,6 +195,14 @@ class LabMiddleware:
         if latency > 0:
             time.sleep(latency / 1000.0)
 
+        key = None
+        with self._lock:
+            identify = any(f.armed and f.each and f.matches(method, path) for f in self._faults)
+        if identify:  # read the body to tell a request from its retry, then put it back
+            body = _read_body(environ)
+            environ["wsgi.input"] = io.BytesIO(body)
+            environ["CONTENT_LENGTH"] = str(len(body))
+            key = (method, path, query, hashlib.sha256(body).hexdigest())
         fault = None
         with self._lock:
             for candidate in self._faults:
@@ -187,7 +210,7 @@ class LabMiddleware:
                 if (
                     candidate.armed
                     and candidate.matches(method, path)
-                    and candidate.consider()
+                    and candidate.consider(key)
                     and fault is None
                 ):
                     fault = candidate

@@ -120,3 +120,30 @@ def test_faults_of_every_action_fire_in_turn(lab_clouds: str, lab: dict[str, Any
 
     assert len(made) == 1
     assert lab["west"].faults() == []  # both spent
+
+
+def test_an_each_fault_fails_every_distinct_request_once(
+    lab_clouds: str, lab: dict[str, Any]
+) -> None:
+    """``each``: the first of every distinct request fails; the same one again passes."""
+    conn = _west(lab_clouds)
+    names = [f"lab-test-each-{i}-{secrets.token_hex(4)}" for i in range(2)]
+    since = lab["west"].last_seq()
+    lab["west"].arm_fault("POST", r"^/v2.0/networks$", status=503, count=None, each=True)
+
+    made = []
+    try:
+        for name in names:
+            with pytest.raises(os_exc.HttpException) as refused:
+                conn.network.create_network(name=name)
+            assert refused.value.status_code == 503
+            made.append(conn.network.create_network(name=name))  # its retry goes through
+        (fault,) = lab["west"].faults()
+    finally:
+        lab["west"].disarm_faults()
+        for network in made:
+            conn.network.delete_network(network)
+
+    posts = [r for r in lab["west"].requests(since=since) if r["method"] == "POST"]
+    assert [r["status"] for r in posts] == [503, 201, 503, 201]
+    assert (fault["each"], fault["fired"], fault["armed"]) == (True, 2, True)
