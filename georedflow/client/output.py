@@ -29,6 +29,12 @@ def table(rows: Sequence[dict[str, Any]], columns: Sequence[str]) -> str:
     return "\n".join(out)
 
 
+def _summary(item: dict[str, Any]) -> str:
+    if "site" in item:  # a leftover: where it is, what, which
+        return " ".join(str(item[k]) for k in ("site", "type", "id") if item.get(k))
+    return str(item.get("type") or item.get("name"))
+
+
 def _flatten(item: dict[str, Any], prefix: str = "") -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     for key, value in item.items():
@@ -39,7 +45,7 @@ def _flatten(item: dict[str, Any], prefix: str = "") -> list[dict[str, Any]]:
             rows.append(
                 {
                     "field": f"{prefix}{key}",
-                    "value": ", ".join(str(v.get("type") or v.get("name")) for v in value),
+                    "value": ", ".join(_summary(v) for v in value),
                 }
             )
         else:

@@ -37,3 +37,17 @@ def test_a_record_flattens_endpoints_and_summarises_resources() -> None:
 
     assert "| local.site      | east            |" in text
     assert "| local.resources | network, subnet |" in text
+
+
+def test_a_record_names_each_leftover_by_site_kind_and_id() -> None:
+    shown = output.record(
+        {
+            "state": "ERROR",
+            "leftovers": [
+                {"site": "west", "role": "remote", "type": "network", "id": "n-1", "name": "x"},
+                {"site": "east", "role": "local", "type": "subnet", "id": None, "name": "y"},
+            ],
+        }
+    )
+
+    assert "west network n-1, east subnet" in shown
