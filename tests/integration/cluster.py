@@ -10,9 +10,15 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from sqlalchemy import create_engine, text
 
 from tests.conftest import free_port
-from tests.integration.harness import ALLOWED_NETWORKS_CONF, SITES, ApiProcess
+from tests.integration.harness import (
+    ALLOWED_NETWORKS_CONF,
+    SITES,
+    ApiProcess,
+    delete_every_connection,
+)
 
 BIN = Path(sys.executable).parent
 
@@ -94,6 +100,41 @@ class Cluster:
     def log(self, name: str) -> str:
         return (self.directory / f"{name}.log").read_text()
 
+    def wait_for_log(self, name: str, line: str, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        while line not in self.log(name):
+            assert time.monotonic() < deadline, f"{name} never logged {line!r}"
+            time.sleep(0.1)
+
+    def records(self, job_id: str, connection_id: str) -> dict[str, list[str]]:
+        """Every row of the job and of the connection, as the database holds them."""
+        queries = {
+            "jobs": ("SELECT * FROM jobs WHERE id = :job", "id"),
+            "job_tasks": ("SELECT * FROM job_tasks WHERE job_id = :job", "name"),
+            "connections": ("SELECT * FROM connections WHERE id = :connection", "id"),
+            "endpoints": ("SELECT * FROM endpoints WHERE connection_id = :connection", "role"),
+            "secrets": ("SELECT * FROM secrets WHERE connection_id = :connection", "id"),
+            "reservations": (
+                "SELECT * FROM reservations WHERE connection_id = :connection",
+                "value",
+            ),
+        }
+        engine = create_engine(self.database)
+        try:
+            with engine.connect() as conn:
+                return {
+                    table: [
+                        repr(row)
+                        for row in conn.execute(
+                            text(f"{query} ORDER BY {order}"),
+                            {"job": job_id, "connection": connection_id},
+                        )
+                    ]
+                    for table, (query, order) in queries.items()
+                }
+        finally:
+            engine.dispose()
+
     def signal(self, name: str, signum: int) -> None:
         if signum == signal.SIGKILL:
             self.killed.add(name)
@@ -104,10 +145,20 @@ class Cluster:
             if name not in self.killed and process.poll() is not None:
                 raise AssertionError(f"{name} exited: {self.log(name)[-3000:]}")
 
+    def alive(self) -> list[str]:
+        return [name for name, process in self.workers.items() if process.poll() is None]
+
     def stop(self) -> None:
         for process in self.workers.values():
             if process.poll() is None:
-                os.kill(process.pid, signal.SIGCONT)
+                os.kill(process.pid, signal.SIGCONT)  # a paused one, too
+        api = self.api.process if self.api is not None else None
+        if self.api is not None and api is not None and api.poll() is None:
+            if not self.alive():
+                self.start_worker("worker-cleanup")
+            delete_every_connection(self.api.call)
+        for process in self.workers.values():
+            if process.poll() is None:
                 process.terminate()
         for process in self.workers.values():
             try:
@@ -147,12 +198,16 @@ class Cluster:
 
     def wait_for_task(self, job_id: str, task: str, timeout: float = 60) -> Any:
         """The job once ``task`` has succeeded (and the job has not ended)."""
+        return self.wait_for_task_state(job_id, task, "SUCCESS", timeout)
+
+    def wait_for_task_state(self, job_id: str, task: str, state: str, timeout: float = 60) -> Any:
+        """The job once ``task`` is in ``state`` (and the job has not ended)."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             job = self.job(job_id)
-            if any(t["name"] == task and t["state"] == "SUCCESS" for t in job["tasks"]):
+            if any(t["name"] == task and t["state"] == state for t in job["tasks"]):
                 return job
             assert job["state"] not in ("SUCCEEDED", "FAILED"), job
             self.check_workers()
             time.sleep(0.05)
-        raise AssertionError(f"{task} of job {job_id} did not succeed in {timeout} s")
+        raise AssertionError(f"{task} of job {job_id} was not {state} in {timeout} s")

@@ -15,7 +15,7 @@ from sqlalchemy.exc import OperationalError
 
 from tests.conftest import free_port, missing
 from tests.integration.cluster import Cluster
-from tests.integration.harness import ApiProcess, Harness, write_config
+from tests.integration.harness import ApiProcess, Harness, delete_every_connection, write_config
 from tests.integration.leaks import georedflow_resources
 
 PG_ADMIN_URL = os.environ.get(
@@ -141,6 +141,8 @@ def api(tmp_path: Path, lab_clouds: str) -> Iterator[ApiProcess]:
     process = ApiProcess(config, port, tmp_path / "api.log")
     process.start()
     yield process
+    if process.process is not None and process.process.poll() is None:
+        delete_every_connection(process.call)
     process.stop()
 
 

@@ -102,6 +102,12 @@ class Case:
     in_flight: list[str] = field(default_factory=list)  # tasks RUNNING when it died
     passed: bool = False
     seconds: float = 0.0
+    phases: dict[str, float] = field(default_factory=dict)  # s: to the kill, resume, clean
+
+    def lap(self, phase: str, since: float) -> float:
+        now = time.monotonic()
+        self.phases[phase] = now - since
+        return now
 
 
 RESULTS: list[Case] = []
@@ -135,7 +141,9 @@ class CrashTable:
                 state = "passed" if c.passed else "FAILED"
                 write(
                     f"  {c.board} {c.technology} {c.operation} after {c.aimed} "
-                    f"(landed {c.landed}) {state}: in flight {', '.join(c.in_flight) or '-'}"
+                    f"(landed {c.landed}) {state} "
+                    + " ".join(f"{p} {s:.1f}s" for p, s in c.phases.items())
+                    + f"; in flight {', '.join(c.in_flight) or '-'}"
                 )
 
 
@@ -309,7 +317,7 @@ def test_api_killed_after_any_task_resumes_and_builds_once(
 ) -> None:
     case = Case("embedded", technology, operation, k)
     RESULTS.append(case)
-    started = time.monotonic()
+    started = lap = time.monotonic()
     api, clouds = embedded.api, embedded.clouds
     expected = embedded.built(technology)
     accepted = create(api, technology)
@@ -323,14 +331,18 @@ def test_api_killed_after_any_task_resumes_and_builds_once(
             assert built["state"] == "SUCCEEDED", built
             job_id = delete(api, connection_id)
         set_latency(lab, AIM_LATENCY)
+        lap = case.lap("setup", started)
         embedded.watch.until_done(job_id, k)
         api.kill()
+        lap = case.lap("to-kill", lap)
         set_latency(lab, None)
         at_kill = embedded.watch.read(job_id)  # what the dead process left
         case.landed, case.in_flight = len(at_kill.named("SUCCESS")), at_kill.named("RUNNING")
         check_killed_at(at_kill, k, operation, technology)
         api.start()  # same configuration, same database: it resumes the job
+        lap = case.lap("restart", lap)
         job = api_wait(api, job_id)
+        lap = case.lap("resume", lap)
 
         assert job["state"] == "SUCCEEDED", (job, at_kill)
         assert job["attempts"] == 2, job
@@ -348,6 +360,7 @@ def test_api_killed_after_any_task_resumes_and_builds_once(
         set_latency(lab, None)
         if not deleted:
             delete_cleanly(api, clouds, connection_id)
+        case.lap("clean", lap)
         case.seconds = time.monotonic() - started
     case.passed = True
 
@@ -419,7 +432,7 @@ def test_worker_killed_after_a_task_is_taken_over_and_builds_once(
 ) -> None:
     case = Case("zookeeper", "ipsec", "create", k)
     RESULTS.append(case)
-    started = time.monotonic()
+    started = lap = time.monotonic()
     cluster = workers.cluster
     assert cluster.api is not None
     expected = embedded.built("ipsec")  # the same flow makes the same resources
@@ -427,17 +440,20 @@ def test_worker_killed_after_a_task_is_taken_over_and_builds_once(
     accepted = create(cluster.api, "ipsec")
     job_id, connection_id = accepted["job"]["id"], accepted["connection"]["id"]
     try:
+        lap = case.lap("setup", started)
         set_latency(lab, AIM_LATENCY)
         seen = workers.watch.until_done(job_id, k)
         victim = seen.workers[-1]
         cluster.signal(victim, signal.SIGKILL)
         cluster.workers[victim].wait(timeout=10)
+        lap = case.lap("to-kill", lap)
         set_latency(lab, None)
         at_kill = workers.watch.read(job_id)
         case.landed, case.in_flight = len(at_kill.named("SUCCESS")), at_kill.named("RUNNING")
         check_killed_at(at_kill, k, "create", "ipsec")
         (survivor,) = workers.alive()
         job = cluster.wait(job_id)
+        lap = case.lap("takeover+resume", lap)
 
         assert job["state"] == "SUCCEEDED", (job, at_kill)
         assert job["attempts"] == 2, job
@@ -451,5 +467,6 @@ def test_worker_killed_after_a_task_is_taken_over_and_builds_once(
         while len(workers.alive()) < 2:  # the next case starts with two workers again
             workers.add_worker()
         delete_cleanly(cluster.api, workers.clouds, connection_id)
+        case.lap("clean", lap)
         case.seconds = time.monotonic() - started
     case.passed = True

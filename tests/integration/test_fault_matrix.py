@@ -24,6 +24,7 @@ faulted), passed.
 import collections
 import re
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -171,18 +172,25 @@ class Matrix:
 
     # -- what exists -----------------------------------------------------------
     def owned(self, scenario: Scenario, connection_id: str) -> list[tuple[str, str, str]]:
-        """(neutron, kind, name without the connection id) of all it owns, duplicates kept."""
-        found = []
+        """(neutron, kind, name without the connection id) of all it owns, duplicates kept.
+
+        Every resource of every kind is listed, tagged or not; the Neutrons are asked
+        at the same time (each answers one request at a time).
+        """
         prefix = owner_prefix(connection_id)
-        for neutron in self.neutrons(scenario):
+
+        def on(neutron: str) -> list[tuple[str, str, str]]:
             site = next(s for s in scenario.sites if NEUTRON_OF[s] == neutron)
             driver = self.georedflow.driver(site)
-            for kind in KINDS:
-                found += [
-                    (neutron, str(kind), str(r["name"])[len(prefix) :])
-                    for r in driver.query(kind)
-                    if is_owned_by(r, connection_id)
-                ]
+            return [
+                (neutron, str(kind), str(r["name"])[len(prefix) :])
+                for kind in KINDS
+                for r in driver.query(kind)
+                if is_owned_by(r, connection_id)
+            ]
+
+        with ThreadPoolExecutor() as pool:
+            found = [r for rs in pool.map(on, self.neutrons(scenario)) for r in rs]
         return sorted(found)
 
     def show(self, connection_id: str) -> dict[str, Any]:
