@@ -2,31 +2,52 @@
 # Everything the test suite needs, then the suite: lint, types, unit and integration tests
 # against a real ZooKeeper, the real PostgreSQL and the lab. Stops what it started.
 # Under CI=true a missing server fails the run instead of skipping its tests.
+#
+# The whole suite runs as two pytest processes side by side, each against a lab of its
+# own: most of a test's time is spent waiting (on a Neutron, a session timeout, a
+# restarted process), so two at once finish sooner on two cores. With arguments
+# (`make test` passes none; `scripts/test.sh tests/unit -x` does) one process runs them.
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
 started=()
 
-# The tests get a lab of their own: its own state directory and ports, so `make run`'s lab
-# (.lab, the default ports) is never touched and both can run at once. It shares the
-# venv of .lab, so Keystone and Neutron are installed once, and its state lives under
-# .lab/test (ignored by git like .lab; `lab reset` of the default lab leaves it alone).
-export GEOREDFLOW_LAB_DIR=${GEOREDFLOW_TEST_LAB_DIR:-$top/.lab/test}
-export GEOREDFLOW_LAB_PORT_OFFSET=${GEOREDFLOW_TEST_LAB_PORT_OFFSET:-1000}
+# The tests' labs: their own state directories and ports, so `make run`'s lab (.lab, the
+# default ports) is never touched and both can run at once. They share the venv of .lab,
+# so Keystone and Neutron are installed once; their state lives under .lab/ (ignored by
+# git; `lab reset` of the default lab leaves it alone).
 export GEOREDFLOW_LAB_VENV=${GEOREDFLOW_LAB_VENV:-$top/.lab/venv}
-export OS_CLIENT_CONFIG_FILE=$GEOREDFLOW_LAB_DIR/clouds.yaml
-if [ "$(realpath -m "$GEOREDFLOW_LAB_DIR")" = "$(realpath -m "$top/.lab")" ] \
-    || [ "$GEOREDFLOW_LAB_PORT_OFFSET" = 0 ]; then
-    echo "test: the test lab must not be the default lab (.lab, port offset 0)" >&2
-    exit 1
-fi
+LABS=("${GEOREDFLOW_TEST_LAB_DIR:-$top/.lab/test}:${GEOREDFLOW_TEST_LAB_PORT_OFFSET:-1000}"
+      "$top/.lab/test-b:2000")
+[ $# -gt 0 ] && LABS=("${LABS[0]}")  # one process, one lab
+
+# The files the first process runs (the second runs all others). Chosen by their
+# durations so that both take about as long.
+FIRST=(
+    tests/integration/test_crash_matrix.py
+    tests/integration/test_workers.py
+    tests/integration/test_zookeeper.py
+    tests/integration/test_subscriptions_cluster.py
+    tests/integration/test_postgres.py
+)
+
+with_lab() {  # LAB CMD...: run CMD against LAB ("dir:port offset")
+    local dir=${1%:*} offset=${1##*:}
+    shift
+    if [ "$(realpath -m "$dir")" = "$(realpath -m "$top/.lab")" ] || [ "$offset" = 0 ]; then
+        echo "test: a test lab must not be the default lab (.lab, port offset 0)" >&2
+        return 1
+    fi
+    GEOREDFLOW_LAB_DIR=$dir GEOREDFLOW_LAB_PORT_OFFSET=$offset \
+        OS_CLIENT_CONFIG_FILE=$dir/clouds.yaml "$@"
+}
 
 cleanup() {
     for what in "${started[@]}"; do
         case $what in
             zookeeper) scripts/zookeeper.sh stop ;;
-            lab) python3 -m lab down >/dev/null ;;
+            lab:*) with_lab "${what#lab:}" python3 -m lab down >/dev/null ;;
         esac
     done
 }
@@ -40,9 +61,14 @@ if ! scripts/zookeeper.sh status >/dev/null 2>&1; then
 fi
 # Fresh every run: a test lab left running by an interrupted run is stopped, and the
 # databases of the last run are wiped (the leak check counts what this run leaves).
-python3 -m lab reset >/dev/null
-started+=(lab)
-python3 -m lab up
+# The labs start in the background while lint and types run.
+ups=()
+for each in "${LABS[@]}"; do
+    with_lab "$each" python3 -m lab reset >/dev/null
+    started+=("lab:$each")
+    with_lab "$each" python3 -m lab up >"${each%:*}.up.log" 2>&1 &
+    ups+=($!)
+done
 
 echo "== lint and types"
 .venv/bin/ruff check .
@@ -53,5 +79,37 @@ echo "== lint and types"
 # (and fails under CI=true).
 scripts/chromium.sh install || echo "chromium: could not install it"
 
-echo "== tests (lab: $GEOREDFLOW_LAB_DIR, port offset $GEOREDFLOW_LAB_PORT_OFFSET)"
-.venv/bin/python -m pytest "$@"
+for i in "${!ups[@]}"; do
+    dir=${LABS[$i]%:*}
+    if ! wait "${ups[$i]}"; then
+        cat "$dir.up.log" >&2
+        echo "test: the lab in $dir did not start" >&2
+        exit 1
+    fi
+    tail -n 2 "$dir.up.log"
+done
+
+if [ $# -gt 0 ]; then
+    echo "== tests (lab: ${LABS[0]})"
+    with_lab "${LABS[0]}" .venv/bin/python -m pytest "$@"
+    exit
+fi
+
+echo "== tests: two processes (labs: ${LABS[*]})"
+others=()
+for file in "${FIRST[@]}"; do others+=("--ignore=$file"); done
+logs=("${LABS[0]%:*}.pytest.log" "${LABS[1]%:*}.pytest.log")
+with_lab "${LABS[0]}" .venv/bin/python -m pytest -p no:cacheprovider "${FIRST[@]}" \
+    >"${logs[0]}" 2>&1 &
+first=$!
+with_lab "${LABS[1]}" .venv/bin/python -m pytest -p no:cacheprovider tests "${others[@]}" \
+    >"${logs[1]}" 2>&1 &
+second=$!
+status=0
+wait "$first" || status=1
+wait "$second" || status=1
+for i in 0 1; do
+    echo "== tests, process $((i + 1)) of 2 (lab: ${LABS[$i]})"
+    cat "${logs[$i]}"
+done
+exit $status
