@@ -4,7 +4,7 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, selectinload, sessionmaker
+from sqlalchemy.orm import Session, joinedload, selectinload, sessionmaker
 
 from georedflow.exceptions import Conflict, NotFound
 from georedflow.roles import other
@@ -24,7 +24,10 @@ from georedflow.storage.pagination import after_marker
 # States a connection holds only while a job works on it: none outlives a failed job.
 IN_PROGRESS = frozenset({"PENDING", "BUILDING", "DELETING", "ACTIVATING", "REPAIRING"})
 
-_LOADED = (selectinload(Connection.endpoints).selectinload(Endpoint.site),)
+# One statement with its endpoints joined, not a second SELECT for them: between two
+# statements a delete may commit (PostgreSQL's read committed), and the connection
+# would be read without the endpoints it had.
+_LOADED = (joinedload(Connection.endpoints).joinedload(Endpoint.site),)
 
 
 class ConnectionRepository:
@@ -121,7 +124,7 @@ class ConnectionRepository:
             query = query.where(Connection.id.in_(on_site))
         with self._sessions() as session:
             query = after_marker(query, session, Connection, marker, "connection")
-            return list(session.scalars(query.limit(limit)))
+            return list(session.scalars(query.limit(limit)).unique())
 
     def start_job(
         self,

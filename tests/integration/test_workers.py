@@ -51,14 +51,14 @@ def slow_ipsec_on_two_workers(cluster: Cluster, lab: dict[str, Any], latency_ms:
     return cluster.create("ipsec")
 
 
-def test_two_workers_consume_twenty_jobs_exactly_once(cluster: Cluster) -> None:
+def test_two_workers_consume_a_dozen_jobs_exactly_once(cluster: Cluster) -> None:
     cluster.start_worker("worker-a")
     cluster.start_worker("worker-b")
 
-    accepted = [cluster.create("vxlan") for _ in range(20)]
+    accepted = [cluster.create("vxlan") for _ in range(12)]
     jobs = [cluster.wait(a["job"]["id"]) for a in accepted]
 
-    assert [j["state"] for j in jobs] == ["SUCCEEDED"] * 20, [j["error"] for j in jobs]
+    assert [j["state"] for j in jobs] == ["SUCCEEDED"] * 12, [j["error"] for j in jobs]
     assert all(j["attempts"] == 1 and len(j["workers"]) == 1 for j in jobs)
     ran = collections.Counter(j["workers"][0] for j in jobs)
     assert set(ran) == {"worker-a", "worker-b"}, ran
@@ -72,7 +72,7 @@ def test_two_workers_consume_twenty_jobs_exactly_once(cluster: Cluster) -> None:
             for s in f.samples
             if s.name == "georedflow_worker_claims_total"
         )
-    assert claims == 20
+    assert claims == 12
     for a in accepted:
         names = names_on_sites(cluster, a["connection"]["id"])
         assert all(sum(n.values()) == 2 and max(n.values()) == 1 for n in names.values()), names
