@@ -6,6 +6,7 @@ from typing import Any
 
 import openstack.config
 import openstack.connection
+from openstack import exceptions as os_exc
 
 from georedflow import exceptions as exc
 from georedflow.clouds.driver import Resource
@@ -92,7 +93,16 @@ class OpenStackDriver:
     @retried(lambda kind, resource_id, tags: f"tag {kind}")
     def set_tags(self, kind: Kind, resource_id: str, tags: list[str]) -> Resource:
         resource = self._call(f"get {kind}", f"get_{kind}", resource_id)
-        self._call(f"tag {kind}", "set_tags", resource, list(tags))
+        if kind is Kind.QOS_POLICY:
+            # openstacksdk's QoSPolicy.set_tags drops Neutron's answer, an error as much
+            # as a success (a failed tagging passed unseen): put them ourselves and read it.
+            with translated(self.site, f"tag {kind}"):
+                answer = self._network.put(
+                    f"/policies/{resource_id}/tags", json={"tags": list(tags)}
+                )
+                os_exc.raise_from_response(answer)
+        else:
+            self._call(f"tag {kind}", "set_tags", resource, list(tags))
         return _plain(self._call(f"get {kind}", f"get_{kind}", resource_id))
 
     @retried(lambda kind, name: f"find {kind}")
