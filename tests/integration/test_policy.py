@@ -16,7 +16,7 @@ import lab
 from georedflow.api.app import create_app
 from georedflow.api.auth import KeystoneSettings, KeystoneTokens
 from georedflow.api.policy import RULES
-from tests.integration.harness import SITES, build_app
+from tests.integration.harness import SITES, build_app, delete_every_connection
 
 KEYSTONE = lab.keystone_url("a") + "/v3"
 PASSWORD = "policy-test-pass"
@@ -61,7 +61,9 @@ def tokens(lab_clouds: str) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def api(tmp_path_factory: pytest.TempPathFactory, lab_clouds: str) -> Iterator[TestClient]:
+def api(
+    tmp_path_factory: pytest.TempPathFactory, lab_clouds: str, tokens: dict[str, str]
+) -> Iterator[TestClient]:
     application = build_app(tmp_path_factory.mktemp("policy"), lab_clouds)
     validator = KeystoneTokens(
         KeystoneSettings(
@@ -72,7 +74,10 @@ def api(tmp_path_factory: pytest.TempPathFactory, lab_clouds: str) -> Iterator[T
             token_cache_seconds=1.0,
         )
     )
-    yield TestClient(create_app(application, tokens=validator))
+    client = TestClient(create_app(application, tokens=validator))
+    yield client
+    # What the module's projects built goes, through the API, as the admin.
+    delete_every_connection(lambda method, path: call(client, tokens["adam"], method, path))
     application.close()
 
 

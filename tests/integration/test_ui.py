@@ -12,7 +12,7 @@ import pytest
 
 from tests.conftest import REPO, free_port, missing
 from tests.integration import png
-from tests.integration.harness import SITES, ApiProcess, write_config
+from tests.integration.harness import SITES, ApiProcess, delete_every_connection, write_config
 from tests.integration.test_job_events import stream
 from tests.integration.test_policy import KEYSTONE, tokens  # noqa: F401 (a fixture)
 
@@ -151,7 +151,11 @@ def test_a_job_s_graph_is_drawn_and_every_task_ends_done(api: ApiProcess, browse
 
 
 @pytest.fixture
-def keystone_api(tmp_path: Path, lab_clouds: str) -> Iterator[ApiProcess]:
+def keystone_api(
+    tmp_path: Path,
+    lab_clouds: str,
+    tokens: dict[str, str],  # noqa: F811
+) -> Iterator[ApiProcess]:
     """A georedflow-api that asks every /v1 caller for a Keystone token."""
     port = free_port()
     config = write_config(tmp_path, lab_clouds, port)
@@ -165,6 +169,12 @@ def keystone_api(tmp_path: Path, lab_clouds: str) -> Iterator[ApiProcess]:
     process = ApiProcess(config, port, tmp_path / "api.log")
     process.start()
     yield process
+    admin = {"X-Auth-Token": tokens["adam"]}
+    delete_every_connection(
+        lambda method, path: httpx.request(
+            method, f"{process.url}{path}", headers=admin, timeout=30
+        )
+    )
     process.stop()
 
 
