@@ -9,7 +9,7 @@ from pathlib import Path
 import httpx
 
 from tests.conftest import free_port
-from tests.integration.harness import SITES, ApiProcess, write_config
+from tests.integration.harness import SITES, ApiProcess, delete_every_connection, write_config
 
 
 def test_every_line_is_json_and_a_job_s_lines_name_it(tmp_path: Path, lab_clouds: str) -> None:
@@ -38,6 +38,7 @@ def test_every_line_is_json_and_a_job_s_lines_name_it(tmp_path: Path, lab_clouds
         while api.get(f"/v1/jobs/{job_id}")["state"] in ("QUEUED", "RUNNING"):
             time.sleep(0.2)
     finally:
+        delete_every_connection(api.call)
         api.stop()
 
     lines = [json.loads(line) for line in (tmp_path / "api.log").read_text().splitlines()]
