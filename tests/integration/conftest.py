@@ -91,23 +91,6 @@ def lab_clouds() -> str:
     return path
 
 
-@pytest.fixture(autouse=True)
-def _leaks_by_test(request: pytest.FixtureRequest) -> Iterator[None]:
-    """With GEOREDFLOW_LEAKS_BY_TEST=1, name the test that left each resource (slow:
-    the lab is listed before and after every test that uses it)."""
-    if not os.environ.get("GEOREDFLOW_LEAKS_BY_TEST") or "lab_clouds" not in request.fixturenames:
-        yield
-        return
-    request.getfixturevalue("lab_clouds")
-    before = georedflow_resources(_lab_use["clouds"])
-    yield
-    left = sorted(georedflow_resources(_lab_use["clouds"]) - before)
-    if left:
-        reporter = request.config.pluginmanager.get_plugin("terminalreporter")
-        if reporter is not None:
-            reporter.write_line(f"\n{request.node.nodeid} left {len(left)}: {left[0]} ...")
-
-
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     """The leak check: a session that used the lab fails if it left a georedflow
     resource on any of its Neutrons, naming each one."""
