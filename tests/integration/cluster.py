@@ -198,16 +198,12 @@ class Cluster:
 
     def wait_for_task(self, job_id: str, task: str, timeout: float = 60) -> Any:
         """The job once ``task`` has succeeded (and the job has not ended)."""
-        return self.wait_for_task_state(job_id, task, "SUCCESS", timeout)
-
-    def wait_for_task_state(self, job_id: str, task: str, state: str, timeout: float = 60) -> Any:
-        """The job once ``task`` is in ``state`` (and the job has not ended)."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             job = self.job(job_id)
-            if any(t["name"] == task and t["state"] == state for t in job["tasks"]):
+            if any(t["name"] == task and t["state"] == "SUCCESS" for t in job["tasks"]):
                 return job
             assert job["state"] not in ("SUCCEEDED", "FAILED"), job
             self.check_workers()
             time.sleep(0.05)
-        raise AssertionError(f"{task} of job {job_id} was not {state} in {timeout} s")
+        raise AssertionError(f"{task} of job {job_id} did not succeed in {timeout} s")

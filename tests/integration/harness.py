@@ -20,6 +20,7 @@ from georedflow.jobs import persistence
 from georedflow.notifications.settings import NotificationSettings
 from georedflow.planning.settings import PlanningSettings
 from georedflow.storage import migrate
+from georedflow.storage.connections import IN_PROGRESS
 from georedflow.wiring import Application, Settings, build
 
 # The lab's Neutron ranges (lab/): georedflow must pick ids inside them.
@@ -158,9 +159,6 @@ class Harness:
         self.app.close()
 
 
-WORKING = ("PENDING", "BUILDING", "DELETING", "ACTIVATING", "REPAIRING")  # a job is at it
-
-
 def delete_every_connection(
     call: Callable[..., Any], timeout: float = 240, interval: float = 0.2
 ) -> list[str]:
@@ -180,7 +178,7 @@ def delete_every_connection(
         if not left:
             return []
         for connection in left:
-            if connection["state"] not in WORKING and connection["id"] not in asked:
+            if connection["state"] not in IN_PROGRESS and connection["id"] not in asked:
                 asked.add(connection["id"])  # once: a failed delete is the leak check's
                 call("DELETE", f"/v1/connections/{connection['id']}")
         if all(c["id"] in asked and c["state"] == "ERROR" for c in left):

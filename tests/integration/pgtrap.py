@@ -6,6 +6,8 @@ from typing import Any
 
 from sqlalchemy import Connection, create_engine, text
 
+TASK_ROW = "SELECT state, worker FROM job_tasks WHERE job_id = :job AND name = :task"
+
 
 class TransactionTrap:
     """A transaction of the test's own that holds one job task row, and an observer."""
@@ -22,27 +24,24 @@ class TransactionTrap:
     def wait_for_task_state(self, job_id: str, task: str, state: str, timeout: float = 60) -> str:
         """As soon as the task's row shows ``state`` (read every 2 ms): the worker it names."""
         deadline = time.monotonic() + timeout
-        find = "SELECT state, worker FROM job_tasks WHERE job_id = :job AND name = :task"
-        while (row := self._ask(find, job=job_id, task=task)) is None or row[0] != state:
+        while (row := self._ask(TASK_ROW, job=job_id, task=task)) is None or row[0] != state:
             assert time.monotonic() < deadline, f"{task} of job {job_id} was never {state}"
             time.sleep(0.002)
         return str(row[1])
 
     def task_state(self, job_id: str, task: str) -> str | None:
-        find = "SELECT state FROM job_tasks WHERE job_id = :job AND name = :task"
-        row = self._ask(find, job=job_id, task=task)
+        row = self._ask(TASK_ROW, job=job_id, task=task)
         return None if row is None else str(row[0])
 
     def hold_task_row(self, job_id: str, task: str, timeout: float = 60) -> None:
         """Lock the task's row (once the runner has planned it) before the task starts."""
         deadline = time.monotonic() + timeout
-        find = "SELECT state FROM job_tasks WHERE job_id = :job AND name = :task"
-        while self._ask(find, job=job_id, task=task) is None:
+        while self._ask(TASK_ROW, job=job_id, task=task) is None:
             assert time.monotonic() < deadline, f"{task} of job {job_id} was never planned"
             time.sleep(0.05)
         self._holding = self._holder.begin()
         state = self._holder.execute(
-            text(f"{find} FOR UPDATE"), {"job": job_id, "task": task}
+            text(f"{TASK_ROW} FOR UPDATE"), {"job": job_id, "task": task}
         ).scalar()
         assert state == "PENDING", f"too late: {task} is already {state}"
 

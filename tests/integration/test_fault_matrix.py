@@ -101,17 +101,21 @@ class Matrix:
         self.georedflow, self.lab = georedflow, lab
 
     # -- what a scenario does ------------------------------------------------
-    def prepare(self, scenario: Scenario) -> str:
-        """Make the connection the operation acts on (for a create: nothing yet)."""
-        if scenario.operation == "create":
-            return ""
-        accepted = self.georedflow.create(
+    def create(self, scenario: Scenario) -> dict[str, Any]:
+        """Ask for the scenario's connection: the 202's body."""
+        return self.georedflow.create(
             scenario.technology,
             scenario.local,
             scenario.remote,
             mode=scenario.mode,
             options=scenario.options or {},
         )
+
+    def prepare(self, scenario: Scenario) -> str:
+        """Make the connection the operation acts on (for a create: nothing yet)."""
+        if scenario.operation == "create":
+            return ""
+        accepted = self.create(scenario)
         connection_id: str = accepted["connection"]["id"]
         job = self.georedflow.wait(accepted["job"]["id"])
         assert job["state"] == "SUCCEEDED", job["error"]
@@ -130,13 +134,7 @@ class Matrix:
         """Start the operation and wait for its job: (connection id, job)."""
         client = self.georedflow.client
         if scenario.operation == "create":
-            accepted = self.georedflow.create(
-                scenario.technology,
-                scenario.local,
-                scenario.remote,
-                mode=scenario.mode,
-                options=scenario.options or {},
-            )
+            accepted = self.create(scenario)
             connection_id = accepted["connection"]["id"]
             job_id = accepted["job"]["id"]
         elif scenario.operation == "delete":

@@ -154,8 +154,8 @@ def resumed_changes_nothing(cluster: Cluster, job: Any, connection_id: str, paus
 def test_a_worker_paused_as_a_task_starts_writes_nothing_when_it_resumes(
     cluster: Cluster, lab: dict[str, Any]
 ) -> None:
-    # PlanConnection surveys both sites (slow here), then stores the plan and a new
-    # pre-shared key: the writes a resumed worker used to make over its successor's.
+    # PlanConnection stores the plan and a new pre-shared key: the writes a resumed
+    # worker used to make over its successor's.
     accepted = slow_ipsec_on_two_workers(cluster, lab, 300)
     job_id, connection_id = accepted["job"]["id"], accepted["connection"]["id"]
     watch = TransactionTrap(cluster.database)
