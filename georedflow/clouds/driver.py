@@ -32,11 +32,14 @@ class SiteDriver(Protocol):
     def update(self, kind: Kind, resource_id: str, attrs: dict[str, Any]) -> Resource:
         """Change attributes of an existing resource; returns it as it now is."""
 
-    def ensure_bandwidth_limit(self, policy_id: str, max_kbps: int) -> Resource:
-        """The QoS policy's one bandwidth-limit rule, created or corrected to ``max_kbps``."""
+    def ensure_bandwidth_limit(
+        self, policy_id: str, max_kbps: int, look_first: bool = True
+    ) -> Resource:
+        """The QoS policy's one bandwidth-limit rule, created or corrected to ``max_kbps``
+        (looked for as ``add_router_interface`` looks)."""
 
-    def set_tags(self, kind: Kind, resource_id: str, tags: list[str]) -> Resource:
-        """Replace the resource's tags; returns the resource as it is now."""
+    def set_tags(self, kind: Kind, resource_id: str, tags: list[str]) -> list[str]:
+        """Replace the resource's tags; returns its tags as they are now."""
         ...
 
     def query(self, kind: Kind, **filters: Any) -> list[Resource]: ...
@@ -45,8 +48,11 @@ class SiteDriver(Protocol):
         """Delete; False when it was already gone."""
         ...
 
-    def add_router_interface(self, router_id: str, subnet_id: str) -> None:
-        """Attach ``subnet_id`` to the router; nothing happens when it already is."""
+    def add_router_interface(self, router_id: str, subnet_id: str, look_first: bool = True) -> None:
+        """Attach ``subnet_id`` to the router; nothing happens when it already is.
+
+        ``look_first=False`` (the task never ran before) skips the look, except
+        when a retry follows an attempt that may have attached it."""
         ...
 
     def remove_router_interface(self, router_id: str, subnet_id: str) -> bool:
@@ -55,8 +61,11 @@ class SiteDriver(Protocol):
 
     def router_interface_subnets(self, router_id: str) -> list[str]: ...
 
-    def associate_network(self, bgpvpn_id: str, network_id: str) -> Resource:
-        """Associate the network with the BGPVPN, or return the association that exists."""
+    def associate_network(
+        self, bgpvpn_id: str, network_id: str, look_first: bool = True
+    ) -> Resource:
+        """Associate the network with the BGPVPN, or return the association that exists
+        (looked for as ``add_router_interface`` looks)."""
         ...
 
     def network_associations(self, bgpvpn_id: str) -> list[Resource]: ...

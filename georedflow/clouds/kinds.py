@@ -34,20 +34,21 @@ class KindInfo:
     plural: str  # the proxy's list method
     taggable: bool
     name_filter: bool = True  # False: Neutron refuses ?name=, so filter here
+    tags_path: str = ""  # the collection Neutron's tag API names, for a taggable kind
 
 
 KINDS: dict[Kind, KindInfo] = {
-    Kind.NETWORK: KindInfo("networks", taggable=True),
-    Kind.SUBNET: KindInfo("subnets", taggable=True),
+    Kind.NETWORK: KindInfo("networks", taggable=True, tags_path="networks"),
+    Kind.SUBNET: KindInfo("subnets", taggable=True, tags_path="subnets"),
     Kind.SEGMENT: KindInfo("segments", taggable=False),
-    Kind.ROUTER: KindInfo("routers", taggable=True),
+    Kind.ROUTER: KindInfo("routers", taggable=True, tags_path="routers"),
     Kind.IKE_POLICY: KindInfo("vpn_ike_policies", taggable=False),
     Kind.IPSEC_POLICY: KindInfo("vpn_ipsec_policies", taggable=False),
     Kind.VPN_SERVICE: KindInfo("vpn_services", taggable=False),
     Kind.ENDPOINT_GROUP: KindInfo("vpn_endpoint_groups", taggable=False),
     Kind.SITE_CONNECTION: KindInfo("vpn_ipsec_site_connections", taggable=False),
     Kind.BGPVPN: KindInfo("bgpvpns", taggable=False, name_filter=False),
-    Kind.QOS_POLICY: KindInfo("qos_policies", taggable=True),
+    Kind.QOS_POLICY: KindInfo("qos_policies", taggable=True, tags_path="policies"),
 }
 
 # The order in which a connection's resources can be deleted: dependants first.

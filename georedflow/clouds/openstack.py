@@ -1,11 +1,11 @@
 """The production driver: openstacksdk, one Connection per site, created once and reused."""
 
 import threading
-import time
 from typing import Any
 
 import openstack.config
 import openstack.connection
+import tenacity
 from openstack import exceptions as os_exc
 
 from georedflow import exceptions as exc
@@ -14,7 +14,8 @@ from georedflow.clouds.errors import translated
 from georedflow.clouds.kinds import KINDS, Kind
 from georedflow.clouds.retry import Attempts, RetryPolicy, retried
 
-_POLL_INTERVAL = 0.5
+_FIRST_POLL = 0.25  # seconds before the second look at a status; doubled after each
+_LONGEST_POLL = 4.0
 
 
 def _plain(resource: Any) -> Resource:
@@ -23,6 +24,12 @@ def _plain(resource: Any) -> Resource:
     )
     plain.pop("location", None)
     return plain
+
+
+def _last_result(state: tenacity.RetryCallState) -> Any:
+    """What the last poll saw, when polling stops for time."""
+    assert state.outcome is not None
+    return state.outcome.result()
 
 
 class OpenStackDriver:
@@ -48,30 +55,39 @@ class OpenStackDriver:
         with translated(self.site, "list extensions"):
             return sorted(ext.alias for ext in self._network.extensions())
 
+    def _retrying(self) -> bool:
+        """Inside a retry loop's second or later attempt: the last one may have done it."""
+        return self.attempts.number > 1
+
     @retried(lambda kind, attrs: f"create {kind}")
     def create(self, kind: Kind, attrs: dict[str, Any]) -> Resource:
         tags = list(attrs.get("tags") or [])
         # Tags in the POST body are refused by some Neutron set-ups even with
-        # 'tag-creation'; tagging the new resource works everywhere.
+        # 'tag-creation' (the lab's: "Attribute 'tags' not allowed in POST");
+        # tagging the new resource works everywhere.
         body = {k: v for k, v in attrs.items() if k != "tags"}
         created = None
-        if self.attempts.number > 1 and body.get("name"):
+        if self._retrying() and body.get("name"):
             # The last attempt's answer may have been lost after Neutron made it.
             created = self.find(kind, body["name"])
         if created is None:
             created = _plain(self._call(f"create {kind}", f"create_{kind}", **body))
         if tags and not set(tags) <= set(created.get("tags") or []):
-            return self.set_tags(kind, created["id"], tags)
+            created["tags"] = self.set_tags(kind, created["id"], tags)
         return created
 
     @retried(lambda kind, resource_id, attrs: f"update {kind}")
     def update(self, kind: Kind, resource_id: str, attrs: dict[str, Any]) -> Resource:
         return _plain(self._call(f"update {kind}", f"update_{kind}", resource_id, **attrs))
 
-    @retried(lambda policy_id, max_kbps: "ensure QoS rule")
-    def ensure_bandwidth_limit(self, policy_id: str, max_kbps: int) -> Resource:
-        with translated(self.site, "list QoS rules"):
-            rules = list(self._network.qos_bandwidth_limit_rules(policy_id))
+    @retried(lambda policy_id, max_kbps, look_first=True: "ensure QoS rule")
+    def ensure_bandwidth_limit(
+        self, policy_id: str, max_kbps: int, look_first: bool = True
+    ) -> Resource:
+        rules = []
+        if look_first or self._retrying():
+            with translated(self.site, "list QoS rules"):
+                rules = list(self._network.qos_bandwidth_limit_rules(policy_id))
         if rules and rules[0].max_kbps == max_kbps:
             return _plain(rules[0])
         if rules:
@@ -91,19 +107,16 @@ class OpenStackDriver:
         )
 
     @retried(lambda kind, resource_id, tags: f"tag {kind}")
-    def set_tags(self, kind: Kind, resource_id: str, tags: list[str]) -> Resource:
-        resource = self._call(f"get {kind}", f"get_{kind}", resource_id)
-        if kind is Kind.QOS_POLICY:
-            # openstacksdk's QoSPolicy.set_tags drops Neutron's answer, an error as much
-            # as a success (a failed tagging passed unseen): put them ourselves and read it.
-            with translated(self.site, f"tag {kind}"):
-                answer = self._network.put(
-                    f"/policies/{resource_id}/tags", json={"tags": list(tags)}
-                )
-                os_exc.raise_from_response(answer)
-        else:
-            self._call(f"tag {kind}", "set_tags", resource, list(tags))
-        return _plain(self._call(f"get {kind}", f"get_{kind}", resource_id))
+    def set_tags(self, kind: Kind, resource_id: str, tags: list[str]) -> list[str]:
+        # One PUT, and Neutron's answer read: openstacksdk's set_tags needs the resource
+        # fetched first, and QoSPolicy.set_tags drops the answer, an error as much as a
+        # success (a failed tagging passed unseen).
+        with translated(self.site, f"tag {kind}"):
+            answer = self._network.put(
+                f"/{KINDS[kind].tags_path}/{resource_id}/tags", json={"tags": list(tags)}
+            )
+            os_exc.raise_from_response(answer)
+            return list(answer.json().get("tags", tags))
 
     @retried(lambda kind, name: f"find {kind}")
     def find(self, kind: Kind, name: str) -> Resource | None:
@@ -139,9 +152,11 @@ class OpenStackDriver:
             return False
         return True
 
-    @retried(lambda router_id, subnet_id: "add router interface")
-    def add_router_interface(self, router_id: str, subnet_id: str) -> None:
-        if subnet_id in self.router_interface_subnets(router_id):
+    @retried(lambda router_id, subnet_id, look_first=True: "add router interface")
+    def add_router_interface(self, router_id: str, subnet_id: str, look_first: bool = True) -> None:
+        if (look_first or self._retrying()) and subnet_id in self.router_interface_subnets(
+            router_id
+        ):
             return
         self._call("add router interface", "add_interface_to_router", router_id, subnet=subnet_id)
 
@@ -166,11 +181,14 @@ class OpenStackDriver:
             )
             return [ip["subnet_id"] for port in ports for ip in port.fixed_ips]
 
-    @retried(lambda bgpvpn_id, network_id: "associate network")
-    def associate_network(self, bgpvpn_id: str, network_id: str) -> Resource:
-        for association in self.network_associations(bgpvpn_id):
-            if association.get("network_id") == network_id:
-                return association
+    @retried(lambda bgpvpn_id, network_id, look_first=True: "associate network")
+    def associate_network(
+        self, bgpvpn_id: str, network_id: str, look_first: bool = True
+    ) -> Resource:
+        if look_first or self._retrying():
+            for association in self.network_associations(bgpvpn_id):
+                if association.get("network_id") == network_id:
+                    return association
         return _plain(
             self._call(
                 "associate network",
@@ -205,32 +223,38 @@ class OpenStackDriver:
     def wait_for_status(
         self, kind: Kind, resource_id: str, status: str, *, timeout: float
     ) -> Resource:
-        deadline = time.monotonic() + timeout
-        while True:
-            resource = self.get(kind, resource_id)
-            if resource is None:
-                raise exc.CloudResourceNotFound(
-                    f"{kind} {resource_id} vanished while waiting for {status}",
-                    site=self.site,
-                    operation=f"wait for {kind}",
-                )
-            current = resource.get("status")
-            if current == status:
-                return resource
-            if current == "ERROR":
-                raise exc.CloudError(
-                    f"{kind} {resource_id} went to ERROR instead of {status}",
-                    site=self.site,
-                    operation=f"wait for {kind}",
-                )
-            if time.monotonic() >= deadline:
-                raise exc.CloudTimeout(
-                    f"{kind} {resource_id} is still {current} after {timeout:.0f} s "
-                    f"(waited for {status})",
-                    site=self.site,
-                    operation=f"wait for {kind}",
-                )
-            time.sleep(_POLL_INTERVAL)
+        # Polled with back-off: the first look comes soon, a slow backend is not hammered.
+        polls = tenacity.Retrying(
+            retry=tenacity.retry_if_result(lambda resource: resource.get("status") != status),
+            wait=tenacity.wait_exponential(multiplier=_FIRST_POLL, max=_LONGEST_POLL),
+            stop=tenacity.stop_after_delay(timeout),
+            retry_error_callback=_last_result,
+        )
+        resource: Resource = polls(self._status_of, kind, resource_id, status)
+        if resource.get("status") != status:
+            raise exc.CloudTimeout(
+                f"{kind} {resource_id} is still {resource.get('status')} after "
+                f"{timeout:.0f} s (waited for {status})",
+                site=self.site,
+                operation=f"wait for {kind}",
+            )
+        return resource
+
+    def _status_of(self, kind: Kind, resource_id: str, status: str) -> Resource:
+        resource = self.get(kind, resource_id)
+        if resource is None:
+            raise exc.CloudResourceNotFound(
+                f"{kind} {resource_id} vanished while waiting for {status}",
+                site=self.site,
+                operation=f"wait for {kind}",
+            )
+        if resource.get("status") == "ERROR":
+            raise exc.CloudError(
+                f"{kind} {resource_id} went to ERROR instead of {status}",
+                site=self.site,
+                operation=f"wait for {kind}",
+            )
+        return resource
 
 
 class Clouds:

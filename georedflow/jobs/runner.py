@@ -66,11 +66,28 @@ def worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
-def task_names(engine: Any) -> list[str]:
+def tasks_of(engine: Any) -> list[task.Task]:
     """Every task of the engine's flow, nested flows included."""
     engine.compile()
     graph = engine.compilation.execution_graph
-    return [node.name for node in graph.nodes if isinstance(node, task.Task)]
+    return [node for node in graph.nodes if isinstance(node, task.Task)]
+
+
+def task_names(engine: Any) -> list[str]:
+    return [each.name for each in tasks_of(engine)]
+
+
+def mark_never_ran(engine: Any) -> None:
+    """Tell each task whether it may have run before in this job.
+
+    A task still PENDING in the logbook when an attempt begins never started (TaskFlow
+    saves RUNNING before it executes one), so nothing it makes can exist yet: its
+    creates skip the find that a resumed task needs (``SiteTask.ran_before``).
+    """
+    atoms = tasks_of(engine)
+    found = engine.storage.get_atoms_states([atom.name for atom in atoms])
+    for atom in atoms:
+        atom.ran_before = found[atom.name][0] != states.PENDING
 
 
 def role_of(task_name: str) -> str | None:
@@ -218,6 +235,7 @@ class JobRunner:
             jobs.plan_tasks(job.id, [(name, sites.get(role_of(name) or "")) for name in names])
             engine.prepare()  # the logbook holds every task from here on
             self._reconcile(jobs, job.id, engine, names)
+            mark_never_ran(engine)
             engine.atom_notifier.register(notifier.Notifier.ANY, recorder)
             suspending = False
             for _state in engine.run_iter():

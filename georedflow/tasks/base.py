@@ -57,6 +57,10 @@ class SiteTask(task.Task):  # type: ignore[misc]
 
     produces: ClassVar[str | None] = None
     kind: ClassVar[Kind | None] = None
+    # False when the runner knows this task never started in this job before (its
+    # state was PENDING when the attempt began): then nothing it makes can exist
+    # yet, and a create needs no find first. True (look first) otherwise.
+    ran_before: bool = True
 
     def __init__(self, role: str, **kwargs: Any) -> None:
         self.role = role
@@ -93,17 +97,27 @@ def summary(kind: Kind, resource: Resource, *fields: str) -> dict[str, Any]:
 
 
 def ensure(
-    driver: SiteDriver, kind: Kind, connection_id: str, step: str, attrs: dict[str, Any]
+    driver: SiteDriver,
+    kind: Kind,
+    connection_id: str,
+    step: str,
+    attrs: dict[str, Any],
+    *,
+    look_first: bool = True,
 ) -> Resource:
-    """Find the resource this step made before, or create it: never a second one."""
+    """Find the resource this step made before, or create it: never a second one.
+
+    With ``look_first=False`` (the step never ran before) it is created at once; the
+    driver still looks before it posts again after a lost answer.
+    """
     name = resource_name(connection_id, step)
     wanted_tags = tags(connection_id, step) if KINDS[kind].taggable else []
-    existing = driver.find(kind, name)
+    existing = driver.find(kind, name) if look_first else None
     if existing is not None:
         LOG.info("%s: found %s %s made earlier", driver.site, kind, existing["id"])
         if not set(wanted_tags) <= set(existing.get("tags") or []):
             # A runner that died between creating and tagging left it untagged.
-            existing = driver.set_tags(kind, existing["id"], wanted_tags)
+            existing["tags"] = driver.set_tags(kind, existing["id"], wanted_tags)
         return existing
     body = {**attrs, "name": name}
     if wanted_tags:
@@ -158,14 +172,20 @@ def remove_named(
     *,
     repo: ConnectionRepository,
     role: str,
+    made: Any = None,
 ) -> None:
-    """Undo ``ensure``: delete what this step made, found by name (log, never raise)."""
+    """Undo ``ensure``: delete what this step made (log, never raise).
+
+    ``made`` is the step's result when it finished (its ``summary``: the id is
+    known); otherwise the resource, if any, is found by name.
+    """
     name = resource_name(connection_id, step)
-    found: Resource | None = None
+    found: Resource | None = made if isinstance(made, dict) and made.get("id") else None
 
     def remove() -> None:
         nonlocal found
-        found = driver.find(kind, name)
+        if found is None:
+            found = driver.find(kind, name)
         if found is not None and driver.delete(kind, found["id"]):
             LOG.info("%s: reverted %s %s", driver.site, kind, found["id"])
 
@@ -182,14 +202,30 @@ def remove_named(
 class CreateResource(SiteTask):
     """A task whose one side effect is one named Neutron resource of ``kind``."""
 
+    def ensure(self, driver: SiteDriver, connection_id: str, attrs: dict[str, Any]) -> Resource:
+        """This task's resource: ``ensure`` for its kind and step."""
+        assert self.kind is not None
+        return ensure(
+            driver, self.kind, connection_id, self.step(), attrs, look_first=self.ran_before
+        )
+
     def revert(
         self,
         driver: SiteDriver,
         repo: ConnectionRepository,
         connection_id: str,
         keep_on_revert: bool = False,
+        result: Any = None,
         **kwargs: Any,
     ) -> None:
         assert self.kind is not None
         if not keep_on_revert:
-            remove_named(driver, self.kind, connection_id, self.step(), repo=repo, role=self.role)
+            remove_named(
+                driver,
+                self.kind,
+                connection_id,
+                self.step(),
+                repo=repo,
+                role=self.role,
+                made=result,
+            )

@@ -5,7 +5,7 @@ from typing import Any
 from georedflow.clouds.driver import SiteDriver
 from georedflow.clouds.kinds import Kind
 from georedflow.storage.connections import ConnectionRepository
-from georedflow.tasks.base import CreateResource, SiteTask, ensure, leftover, summary, undo
+from georedflow.tasks.base import CreateResource, SiteTask, leftover, summary, undo
 
 
 class CreateBgpvpn(CreateResource):
@@ -14,7 +14,7 @@ class CreateBgpvpn(CreateResource):
 
     def execute(self, driver: SiteDriver, connection_id: str, plan: dict[str, Any]) -> Any:
         attrs = {"type": "l3", "route_targets": plan["route_targets"]}
-        bgpvpn = ensure(driver, self.kind, connection_id, self.step(), attrs)
+        bgpvpn = self.ensure(driver, connection_id, attrs)
         return summary(self.kind, bgpvpn, "route_targets")
 
 
@@ -22,7 +22,9 @@ class AssociateNetwork(SiteTask):
     produces = "association"
 
     def execute(self, driver: SiteDriver, bgpvpn: dict[str, Any], network: dict[str, Any]) -> Any:
-        association = driver.associate_network(bgpvpn["id"], network["id"])
+        association = driver.associate_network(
+            bgpvpn["id"], network["id"], look_first=self.ran_before
+        )
         return {"type": "bgpvpn_network_association", "id": association["id"]}
 
     def revert(

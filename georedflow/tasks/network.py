@@ -4,7 +4,7 @@ from typing import Any
 
 from georedflow.clouds.driver import SiteDriver
 from georedflow.clouds.kinds import Kind
-from georedflow.tasks.base import CreateResource, SiteTask, ensure, summary
+from georedflow.tasks.base import CreateResource, SiteTask, summary
 
 
 class CreateNetwork(CreateResource):
@@ -24,7 +24,7 @@ class CreateNetwork(CreateResource):
                 attrs["provider:segmentation_id"] = plan["segmentation_id"]
         if plan.get("mtu"):
             attrs["mtu"] = plan["mtu"]
-        network = ensure(driver, self.kind, connection_id, self.step(), attrs)
+        network = self.ensure(driver, connection_id, attrs)
         return summary(self.kind, network, "provider:segmentation_id")
 
 
@@ -59,7 +59,7 @@ class CreateSubnet(CreateResource):
             attrs["gateway_ip"] = None
         if segment_id:
             attrs["segment_id"] = segment_id
-        subnet = ensure(driver, self.kind, connection_id, self.step(), attrs)
+        subnet = self.ensure(driver, connection_id, attrs)
         return summary(self.kind, subnet, "cidr", "gateway_ip")
 
 
@@ -95,7 +95,7 @@ class CreateSegment(CreateResource):
             "network_type": plan["network_type"],
             "physical_network": plan[self.role]["physical_network"],
         }
-        segment = ensure(driver, self.kind, connection_id, self.step(), attrs)
+        segment = self.ensure(driver, connection_id, attrs)
         return summary(self.kind, segment, "network_id", "physical_network")
 
 

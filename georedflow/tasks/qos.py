@@ -5,7 +5,7 @@ from typing import Any
 from georedflow.clouds.driver import SiteDriver
 from georedflow.clouds.kinds import Kind
 from georedflow.storage.connections import ConnectionRepository
-from georedflow.tasks.base import CreateResource, SiteTask, ensure, leftover, summary, undo
+from georedflow.tasks.base import CreateResource, SiteTask, leftover, summary, undo
 
 
 class CreateQosPolicy(CreateResource):
@@ -15,8 +15,10 @@ class CreateQosPolicy(CreateResource):
     produces = "qos_policy"
 
     def execute(self, driver: SiteDriver, connection_id: str, plan: dict[str, Any]) -> Any:
-        policy = ensure(driver, self.kind, connection_id, self.step(), {"shared": False})
-        driver.ensure_bandwidth_limit(policy["id"], plan["bandwidth_mbps"] * 1000)
+        policy = self.ensure(driver, connection_id, {"shared": False})
+        driver.ensure_bandwidth_limit(
+            policy["id"], plan["bandwidth_mbps"] * 1000, look_first=self.ran_before
+        )
         return summary(self.kind, policy)
 
 

@@ -5,7 +5,7 @@ from typing import Any
 from georedflow.clouds.driver import SiteDriver
 from georedflow.clouds.kinds import Kind
 from georedflow.storage.connections import ConnectionRepository
-from georedflow.tasks.base import CreateResource, SiteTask, ensure, leftover, summary, undo
+from georedflow.tasks.base import CreateResource, SiteTask, leftover, summary, undo
 
 
 class CreateRouter(CreateResource):
@@ -14,9 +14,7 @@ class CreateRouter(CreateResource):
 
     def execute(self, driver: SiteDriver, connection_id: str, plan: dict[str, Any]) -> Any:
         gateway = {"network_id": plan[self.role]["external_network_id"]}
-        router = ensure(
-            driver, self.kind, connection_id, self.step(), {"external_gateway_info": gateway}
-        )
+        router = self.ensure(driver, connection_id, {"external_gateway_info": gateway})
         fixed_ips = (router.get("external_gateway_info") or {}).get("external_fixed_ips") or []
         result = summary(self.kind, router)
         result["gateway_ip"] = fixed_ips[0]["ip_address"] if fixed_ips else None
@@ -27,7 +25,7 @@ class AttachRouterInterface(SiteTask):
     produces = "interface"
 
     def execute(self, driver: SiteDriver, router: dict[str, Any], subnet: dict[str, Any]) -> Any:
-        driver.add_router_interface(router["id"], subnet["id"])
+        driver.add_router_interface(router["id"], subnet["id"], look_first=self.ran_before)
         return {"router_id": router["id"], "subnet_id": subnet["id"]}
 
     def revert(

@@ -46,6 +46,8 @@ class WaitForSiteConnection(SiteTask):
         settings: PlanningSettings,
         site_connection: dict[str, Any],
     ) -> None:
+        if site_connection.get("status") == "ACTIVE":
+            return  # the create's own answer said so: no need to ask again
         driver.wait_for_status(
             Kind.SITE_CONNECTION, site_connection["id"], "ACTIVE", timeout=settings.status_timeout
         )

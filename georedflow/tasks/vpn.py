@@ -7,7 +7,7 @@ from georedflow.clouds.kinds import Kind
 from georedflow.planning.psk import SecretBox
 from georedflow.roles import other
 from georedflow.storage.connections import ConnectionRepository
-from georedflow.tasks.base import CreateResource, ensure, summary
+from georedflow.tasks.base import CreateResource, summary
 
 # Explicit and strong: no sha1, no 3des (and defaults trip a known vpnaas bug).
 IKE_POLICY = {
@@ -29,7 +29,7 @@ class CreateIkePolicy(CreateResource):
     produces = "ike_policy"
 
     def execute(self, driver: SiteDriver, connection_id: str) -> Any:
-        return summary(self.kind, ensure(driver, self.kind, connection_id, self.step(), IKE_POLICY))
+        return summary(self.kind, self.ensure(driver, connection_id, IKE_POLICY))
 
 
 class CreateIpsecPolicy(CreateResource):
@@ -37,7 +37,7 @@ class CreateIpsecPolicy(CreateResource):
     produces = "ipsec_policy"
 
     def execute(self, driver: SiteDriver, connection_id: str) -> Any:
-        policy = ensure(driver, self.kind, connection_id, self.step(), IPSEC_POLICY)
+        policy = self.ensure(driver, connection_id, IPSEC_POLICY)
         return summary(self.kind, policy)
 
 
@@ -46,7 +46,7 @@ class CreateVpnService(CreateResource):
     produces = "vpn_service"
 
     def execute(self, driver: SiteDriver, connection_id: str, router: dict[str, Any]) -> Any:
-        service = ensure(driver, self.kind, connection_id, self.step(), {"router_id": router["id"]})
+        service = self.ensure(driver, connection_id, {"router_id": router["id"]})
         return summary(self.kind, service)
 
 
@@ -58,7 +58,7 @@ class CreateSubnetEndpointGroup(CreateResource):
 
     def execute(self, driver: SiteDriver, connection_id: str, subnet: dict[str, Any]) -> Any:
         attrs = {"type": "subnet", "endpoints": [subnet["id"]]}
-        return summary(self.kind, ensure(driver, self.kind, connection_id, self.step(), attrs))
+        return summary(self.kind, self.ensure(driver, connection_id, attrs))
 
 
 class CreatePeerEndpointGroup(CreateResource):
@@ -69,7 +69,7 @@ class CreatePeerEndpointGroup(CreateResource):
 
     def execute(self, driver: SiteDriver, connection_id: str, plan: dict[str, Any]) -> Any:
         attrs = {"type": "cidr", "endpoints": [plan[other(self.role)]["cidr"]]}
-        return summary(self.kind, ensure(driver, self.kind, connection_id, self.step(), attrs))
+        return summary(self.kind, self.ensure(driver, connection_id, attrs))
 
 
 class CreateSiteConnection(CreateResource):
@@ -108,5 +108,5 @@ class CreateSiteConnection(CreateResource):
         }
         if plan.get("mtu"):
             attrs["mtu"] = plan["mtu"]
-        connection = ensure(driver, self.kind, connection_id, self.step(), attrs)
+        connection = self.ensure(driver, connection_id, attrs)
         return summary(self.kind, connection, "peer_address", "status")

@@ -36,14 +36,16 @@ class FakeDriver:
         self.resources[kind][resource_id].update(attrs)
         return dict(self.resources[kind][resource_id])
 
-    def ensure_bandwidth_limit(self, policy_id: str, max_kbps: int) -> Resource:
+    def ensure_bandwidth_limit(
+        self, policy_id: str, max_kbps: int, look_first: bool = True
+    ) -> Resource:
         policy = self.resources[Kind.QOS_POLICY][policy_id]
         policy["rules"] = [{"type": "bandwidth_limit", "max_kbps": max_kbps}]
         return dict(policy["rules"][0])
 
-    def set_tags(self, kind: Kind, resource_id: str, tags: list[str]) -> Resource:
+    def set_tags(self, kind: Kind, resource_id: str, tags: list[str]) -> list[str]:
         self.resources[kind][resource_id]["tags"] = list(tags)
-        return dict(self.resources[kind][resource_id])
+        return list(tags)
 
     def query(self, kind: Kind, **filters: Any) -> list[Resource]:
         return [

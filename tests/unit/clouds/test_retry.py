@@ -55,8 +55,14 @@ class FakeNetwork:
     def get_network(self, network_id: str) -> Any:
         return _Sdk(self.made[network_id])
 
-    def set_tags(self, resource: Any, tags: list[str]) -> None:
-        self.made[resource.id]["tags"] = list(tags)
+    def put(self, path: str, json: dict[str, Any]) -> requests.Response:
+        """Neutron's tag API: PUT /networks/{id}/tags."""
+        network_id = path.split("/")[2]
+        self.made[network_id]["tags"] = list(json["tags"])
+        answer = requests.Response()
+        answer.status_code = 200
+        answer._content = b'{"tags": %s}' % str(json["tags"]).replace("'", '"').encode()
+        return answer
 
 
 class _Sdk(SimpleNamespace):
@@ -141,10 +147,10 @@ def test_a_call_inside_a_retried_call_does_not_retry_on_its_own() -> None:
     network = FakeNetwork([])
     failing_tags = [_http(503)] * 10
 
-    def set_tags(resource: Any, tags: list[str]) -> None:
+    def put(path: str, json: dict[str, Any]) -> requests.Response:
         raise failing_tags.pop(0)
 
-    network.set_tags = set_tags  # type: ignore[method-assign]
+    network.put = put  # type: ignore[method-assign]
     driver = _driver(network)
     with pytest.raises(exc.CloudUnavailable):
         driver.create(Kind.NETWORK, {"name": "georedflow-c-n", "tags": ["t"]})
