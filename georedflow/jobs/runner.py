@@ -78,11 +78,13 @@ def task_names(engine: Any) -> list[str]:
 
 
 def mark_never_ran(engine: Any) -> None:
-    """Tell each task whether it may have run before in this job.
+    """For a connection's create job: tell each task whether it may have run before.
 
     A task still PENDING in the logbook when an attempt begins never started (TaskFlow
-    saves RUNNING before it executes one), so nothing it makes can exist yet: its
-    creates skip the find that a resumed task needs (``SiteTask.ran_before``).
+    saves RUNNING before it executes one). In the job that first builds a connection,
+    nothing such a task makes can exist yet: its creates skip the find that a resumed
+    task needs (``SiteTask.ran_before``). Not in any later job: a repair builds on what
+    exists, and an activation may follow one whose revert left something behind.
     """
     atoms = tasks_of(engine)
     found = engine.storage.get_atoms_states([atom.name for atom in atoms])
@@ -235,7 +237,8 @@ class JobRunner:
             jobs.plan_tasks(job.id, [(name, sites.get(role_of(name) or "")) for name in names])
             engine.prepare()  # the logbook holds every task from here on
             self._reconcile(jobs, job.id, engine, names)
-            mark_never_ran(engine)
+            if job.kind == "create":
+                mark_never_ran(engine)
             engine.atom_notifier.register(notifier.Notifier.ANY, recorder)
             suspending = False
             for _state in engine.run_iter():

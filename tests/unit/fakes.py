@@ -15,6 +15,7 @@ class FakeDriver:
         self.site = site
         self.resources: dict[Kind, dict[str, Resource]] = {}
         self.creates = 0
+        self.finds = 0
 
     def extensions(self) -> list[str]:
         return ["provider", "router", "external-net", "vpnaas", "bgpvpn", "segment"]
@@ -26,6 +27,7 @@ class FakeDriver:
         return dict(resource)
 
     def find(self, kind: Kind, name: str) -> Resource | None:
+        self.finds += 1
         return next((dict(r) for r in self.query(kind) if r.get("name") == name), None)
 
     def get(self, kind: Kind, resource_id: str) -> Resource | None:

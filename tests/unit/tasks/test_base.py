@@ -19,6 +19,39 @@ def test_ensure_creates_once_and_finds_it_on_a_retry() -> None:
     assert "georedflow:conn=c1" in first["tags"]
 
 
+def test_a_step_that_never_ran_creates_without_a_find() -> None:
+    driver = FakeDriver()
+
+    made = ensure(driver, Kind.NETWORK, "c1", "CreateNetwork-local", {}, look_first=False)
+
+    assert (driver.finds, driver.creates) == (0, 1)
+    assert "georedflow:step=CreateNetwork-local" in made["tags"]
+
+
+def test_a_create_task_looks_first_unless_told_it_never_ran() -> None:
+    driver = FakeDriver()
+    task = CreateNetwork("local")
+    plan: dict[str, Any] = {"local": {}}
+
+    task.execute(driver, "c1", plan)  # a task may have run before, by default
+    assert (driver.finds, driver.creates) == (1, 1)
+    task.ran_before = False
+    task.execute(driver, "c2", plan)
+    assert (driver.finds, driver.creates) == (1, 2)
+
+
+def test_a_revert_deletes_by_the_id_its_task_recorded() -> None:
+    driver = FakeDriver()
+    task = CreateNetwork("local")
+    made = task.execute(driver, "c1", {"local": {}})
+    finds = driver.finds
+
+    task.revert(driver=driver, repo=FakeRepo(), connection_id="c1", result=made)
+
+    assert driver.finds == finds
+    assert driver.query(Kind.NETWORK) == []
+
+
 def test_ensure_tags_what_a_dead_runner_left_untagged() -> None:
     driver = FakeDriver()
     untagged = driver.create(Kind.ROUTER, {"name": resource_name("c1", "CreateRouter-local")})
