@@ -41,3 +41,62 @@ def test_what_the_cached_backend_writes_the_stock_backend_reads(sqlite_url: str)
         results = {ad.name: ad.results for ad in flow_detail}
 
     assert results["Double"] == 42
+
+
+class Fail(task.Task):
+    def execute(self, doubled: int) -> None:
+        raise RuntimeError(f"no {doubled}")
+
+    def revert(self, doubled: int, **kwargs: object) -> str:
+        return "undone"
+
+
+def _stored(sqlite_url: str, backend: object) -> dict[str, tuple[object, ...]]:
+    """Run a flow that fails and reverts on ``backend``; every atom as stored, read back
+    by TaskFlow's own backend."""
+    engine = db.make_engine(sqlite_url)
+    upgrade(engine)
+    book = models.LogBook("book")
+    flow = linear_flow.Flow("f").add(
+        Double(name="Double", provides="doubled"),
+        Double(name="Again", provides="again", rebind={"number": "doubled"}),
+        Fail(name="Fail"),
+    )
+    loaded = taskflow.engines.load(
+        flow,
+        store={"number": 21},
+        book=book,
+        backend=backend(engine),  # type: ignore[operator]
+    )
+    with contextlib.suppress(RuntimeError):
+        loaded.run()
+    stock = SQLAlchemyBackend({"connection": sqlite_url}, engine=engine)
+    with contextlib.closing(stock.get_connection()) as conn:
+        flow_detail = next(iter(conn.get_logbook(book.uuid)))
+        return {
+            ad.name: (
+                ad.state,
+                ad.intention,
+                ad.results,
+                ad.revert_results,
+                ad.failure.exception_str if ad.failure else None,
+                ad.meta,
+                ad.version,
+            )
+            for ad in flow_detail
+        } | {"flow": (flow_detail.state,)}
+
+
+def test_the_cached_backend_stores_every_atom_as_the_stock_backend_does(
+    tmp_path: object,
+) -> None:
+    url = f"sqlite:///{tmp_path}/"  # one database per backend
+
+    ours = _stored(url + "ours.sqlite", make_backend)
+    theirs = _stored(
+        url + "stock.sqlite",
+        lambda engine: SQLAlchemyBackend({"connection": "-"}, engine=engine),
+    )
+
+    assert ours == theirs
+    assert ours["Fail"][0] == "REVERTED" and ours["Double"][2] == 42  # it ran, and failed
