@@ -15,6 +15,7 @@ from georedflow.jobs.board import JobBoard
 from georedflow.jobs.conductor import Conductor
 from georedflow.jobs.context import Services
 from georedflow.jobs.persistence import make_backend
+from georedflow.jobs.purge import PeriodicPurge
 from georedflow.jobs.runner import EmbeddedRunner, JobRunner
 from georedflow.jobs.zookeeper import ZookeeperPoster, make_board, make_client
 from georedflow.notifications.destinations import Destinations
@@ -69,6 +70,7 @@ class Settings:
     standby: StandbySettings = field(default_factory=StandbySettings)
     task_threads: int = 16
     worker_name: str | None = None
+    job_retention_days: float = 0.0  # 0: finished jobs are kept
     notifications: NotificationSettings = field(default_factory=NotificationSettings)
 
 
@@ -88,8 +90,11 @@ class Core:
     dispatcher: Dispatcher  # every process (API, worker) sends webhooks
     services: Services  # what tasks are given
     destinations: Destinations  # where callbacks may go: checked when given and when sent
+    purge: PeriodicPurge | None = None  # with a job retention
 
     def close(self) -> None:
+        if self.purge is not None:
+            self.purge.stop()
         self.dispatcher.stop()
         self.executor.shutdown()
         self.engine.dispose()
@@ -135,6 +140,10 @@ def build_core(settings: Settings) -> Core:
     )
     dispatcher.start()
     subscriptions = SubscriptionRepository(sessions, secret_box)
+    purge = None
+    if settings.job_retention_days:
+        purge = PeriodicPurge(jobs, runner.backend, settings.job_retention_days)
+        purge.start()
     return Core(
         engine,
         sessions,
@@ -148,6 +157,7 @@ def build_core(settings: Settings) -> Core:
         dispatcher,
         services,
         destinations,
+        purge,
     )
 
 

@@ -47,6 +47,7 @@ def wiring_settings(config: cfg.ConfigOpts) -> Settings:
         raise SystemExit(f"georedflow: {error}") from None
     return Settings(
         database_url=config.database.connection,
+        job_retention_days=config.database.job_retention_days,
         secret_key_file=planning.secret_key_file,
         clouds_file=config.clouds.config_file,
         cloud_retries=RetryPolicy(

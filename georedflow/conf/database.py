@@ -14,6 +14,16 @@ OPTS: list[cfg.Opt] = [
             "default); use PostgreSQL (postgresql+psycopg://...) with several workers."
         ),
     ),
+    cfg.FloatOpt(
+        "job_retention_days",
+        default=0.0,
+        min=0.0,
+        help=(
+            "Finished jobs (with their task rows and TaskFlow logbooks) older than this "
+            "many days are purged once an hour by every georedflow process. 0 keeps them "
+            "all; 'georedflow-manage db purge --older-than DAYS' purges once."
+        ),
+    ),
 ]
 
 

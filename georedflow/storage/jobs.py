@@ -4,7 +4,7 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, selectinload, sessionmaker
 
 from georedflow.exceptions import NotFound
@@ -181,3 +181,22 @@ class JobRepository:
             job.finished_at = utcnow()
             if state == "SUCCEEDED":
                 job.progress = 1.0
+
+    def finished_before(self, before: datetime, limit: int = 500) -> list[Job]:
+        """Finished jobs that ended before ``before``, oldest first (their tasks not loaded)."""
+        query = (
+            select(Job)
+            .where(Job.state.in_(FINISHED), Job.finished_at < before)
+            .order_by(Job.finished_at)
+            .limit(limit)
+        )
+        with self._sessions() as session:
+            return list(session.scalars(query))
+
+    def forget(self, job_ids: list[str]) -> int:
+        """Delete these jobs if they are finished, with their task rows; how many went."""
+        finished = (Job.id.in_(job_ids), Job.state.in_(FINISHED))
+        with self._sessions.begin() as session:
+            ids = list(session.scalars(select(Job.id).where(*finished)))
+            session.execute(delete(JobTask).where(JobTask.job_id.in_(ids)))
+            return int(session.execute(delete(Job).where(Job.id.in_(ids))).rowcount)  # type: ignore[attr-defined]

@@ -40,6 +40,24 @@ def test_manage_db_upgrade_then_version(config_file: Path) -> None:
     assert (config_file.parent / "georedflow.sqlite").exists()
 
 
+def test_manage_db_purge_reports_what_it_forgot(config_file: Path) -> None:
+    assert (
+        run("georedflow-manage", "--config-file", str(config_file), "db", "upgrade").returncode == 0
+    )
+
+    purged = run(
+        "georedflow-manage", "--config-file", str(config_file), "db", "purge", "--older-than", "30"
+    )
+    refused = run(
+        "georedflow-manage", "--config-file", str(config_file), "db", "purge", "--older-than", "-1"
+    )
+
+    assert purged.returncode == 0, purged.stderr
+    assert purged.stdout.strip() == "purged 0 jobs finished more than 30 days ago"
+    assert refused.returncode != 0
+    assert "older-than" in refused.stderr
+
+
 def test_manage_without_a_command_explains_usage(config_file: Path) -> None:
     result = run("georedflow-manage", "--config-file", str(config_file))
 
