@@ -5,30 +5,42 @@ import sys
 from collections.abc import Sequence
 
 import uvicorn
+from fastapi import FastAPI
+from oslo_config import cfg
 
 from georedflow.api.app import create_app
 from georedflow.api.binding import check_bind
 from georedflow.cmd import config as cmd_config
 from georedflow.exceptions import GeoredflowError
-from georedflow.wiring import build
+from georedflow.wiring import Application, build
 
 LOG = logging.getLogger(__name__)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    config = cmd_config.load(argv, "georedflow-api")
-    cmd_config.setup_logging(config)
-    try:
-        check_bind(config.api.auth_strategy, config.api.bind_host)
-    except GeoredflowError as error:
-        print(f"georedflow-api: {error}", file=sys.stderr)
-        return 2
+def build_api(config: cfg.ConfigOpts) -> tuple[FastAPI, Application]:
+    """The ASGI app and what it serves, from a parsed configuration (logging set up).
+
+    Raises ``GeoredflowError`` when the configuration may not be served (noauth on a
+    bind address beyond loopback).
+    """
+    check_bind(config.api.auth_strategy, config.api.bind_host)
     application = build(cmd_config.wiring_settings(config))
     app = create_app(
         application,
         max_body_bytes=config.api.max_request_body_bytes,
         tokens=cmd_config.keystone_tokens(config),
     )
+    return app, application
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    config = cmd_config.load(argv, "georedflow-api")
+    cmd_config.setup_logging(config)
+    try:
+        app, application = build_api(config)
+    except GeoredflowError as error:
+        print(f"georedflow-api: {error}", file=sys.stderr)
+        return 2
     LOG.info("serving on http://%s:%s", config.api.bind_host, config.api.bind_port)
     try:
         uvicorn.run(

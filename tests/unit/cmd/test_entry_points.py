@@ -1,5 +1,6 @@
 """The console scripts, run as an operator runs them."""
 
+import os
 import subprocess
 import sys
 import time
@@ -105,6 +106,37 @@ def test_api_serves_readyz_on_the_configured_port(config_file: Path) -> None:
         status = run("georedflow", "--url", f"http://127.0.0.1:{port}", "status")
         assert status.returncode == 0, status.stderr
         assert "ready" in status.stdout
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def test_the_asgi_application_serves_under_another_server(config_file: Path) -> None:
+    """uvicorn's own command line, not georedflow-api: the same configuration, served."""
+    assert (
+        run("georedflow-manage", "--config-file", str(config_file), "db", "upgrade").returncode == 0
+    )
+    port = free_port()
+    server = subprocess.Popen(
+        [script("uvicorn"), "georedflow.cmd.asgi:application", "--port", str(port)],
+        env={**os.environ, "GEOREDFLOW_CONFIG_FILE": str(config_file)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        response = None
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and server.poll() is None:
+            try:
+                response = httpx.get(f"http://127.0.0.1:{port}/v1/sites", timeout=2)
+                break
+            except httpx.TransportError:
+                time.sleep(0.2)
+        assert response is not None, f"uvicorn did not answer: {server.poll()}"
+        assert response.status_code == 200, response.text
+        assert response.json()["sites"] == []
+        assert (config_file.parent / "georedflow.sqlite").exists()  # its database, from the file
     finally:
         server.terminate()
         server.wait(timeout=10)
