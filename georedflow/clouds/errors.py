@@ -37,8 +37,13 @@ def _message(error: Exception) -> str:
 
 
 @contextmanager
-def translated(site: str, operation: str) -> Iterator[None]:
-    """Run a block of cloud calls, raising georedflow errors for the cloud's (and count it)."""
+def translated(site: str, operation: str, *, counted: bool = True) -> Iterator[None]:
+    """Run a block of cloud calls, raising georedflow errors for the cloud's (and count it
+    under the site's name; ``counted=False`` for work that calls no cloud)."""
+    if not counted:
+        with _translating(site, operation):
+            yield
+        return
     with metrics.cloud_call(site, operation), _translating(site, operation):
         yield
 

@@ -280,7 +280,8 @@ class Clouds:
     def _region(self, cloud: str, region: str | None) -> Any:
         if cloud not in self._config.get_cloud_names():
             raise exc.InvalidInput(f"cloud '{cloud}' is not in clouds.yaml")
-        with translated(cloud, "read clouds.yaml"):
+        # Reading a file, not calling a cloud: not counted (the metrics' label is a site).
+        with translated(cloud, "read clouds.yaml", counted=False):
             return self._config.get_one(
                 cloud=cloud, region_name=region, api_timeout=self._api_timeout
             )
