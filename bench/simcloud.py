@@ -215,10 +215,9 @@ class Neutron:
             raise NeutronError(405, "HTTPMethodNotAllowed", f"{method} not allowed")
         item = self._get(collection, rid)
         if method == "GET":
-            shown = self._shown(item)
             if item.get("status") == "PENDING_CREATE":
-                item["status"] = "ACTIVE"  # asked once, it is up
-            return 200, {one: shown}
+                item["status"] = "ACTIVE"  # came up by the first look after its create
+            return 200, {one: self._shown(item)}
         if method == "PUT":
             update = (body or {}).get(one) or {}
             item.update(update, updated_at=_now())
