@@ -38,6 +38,7 @@ class GraphNode(BaseModel):
     task: str
     site: str | None
     state: str
+    failed: bool = False  # it failed (its state may since be REVERTING or REVERTED)
 
 
 class GraphEdge(BaseModel):
@@ -77,7 +78,7 @@ def job_graph(job: WatchedJob, request: Request) -> JobGraph:
         kind=job.kind,
         state=job.state,
         nodes=[
-            GraphNode(task=n.task, site=n.site, state=n.state)
+            GraphNode(task=n.task, site=n.site, state=n.state, failed=n.failed)
             for n in graph.nodes(shape, job.tasks)
         ],
         edges=[GraphEdge.model_validate({"from": a, "to": b}) for a, b in shape.edges]

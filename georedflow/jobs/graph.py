@@ -98,6 +98,7 @@ class Node:
     task: str
     site: str | None
     state: str
+    failed: bool  # the row keeps its error after the revert that follows a failure
 
 
 def nodes(shape: FlowShape | None, rows: Iterable[JobTask]) -> list[Node]:
@@ -110,6 +111,7 @@ def nodes(shape: FlowShape | None, rows: Iterable[JobTask]) -> list[Node]:
             task=name,
             site=by_name[name].site if name in by_name else None,
             state=by_name[name].state if name in by_name else "PENDING",
+            failed=name in by_name and bool(by_name[name].error),
         )
         for name in names
     ]

@@ -19,6 +19,8 @@ from georedflow.storage.jobs import FINISHED
 from georedflow.storage.models import Job, JobTask
 
 _ENDED = ("SUCCESS", "FAILURE", "REVERTED", "REVERT_FAILURE")
+_UNDOING = ("REVERTING", "REVERTED", "REVERT_FAILURE")
+_FAILED = ("FAILURE", *_UNDOING)  # reported already: its failure, or its undoing after it
 
 
 @dataclass(frozen=True)
@@ -74,6 +76,14 @@ class JobWatch:
             events.append(_task_event(row, "RUNNING", row.started_at))
             self._runs[row.name] = row.started_at
             self._states[row.name] = "RUNNING"
+        failed_unseen = (
+            row.state in _UNDOING and row.error and self._states.get(row.name) not in _FAILED
+        )
+        if failed_unseen:
+            # It failed, then was reverted between two reads: the row keeps only its latest
+            # state, but the error it keeps says that it failed, which comes first.
+            events.append(_task_event(row, "FAILURE", row.finished_at or row.started_at))
+            self._states[row.name] = "FAILURE"
         if self._states.get(row.name) != row.state:
             at = row.finished_at if row.state in _ENDED else row.started_at
             if row.state == "REVERTING":

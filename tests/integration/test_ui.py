@@ -150,6 +150,33 @@ def test_a_job_s_graph_is_drawn_and_every_task_ends_done(api: ApiProcess, browse
     assert stream(api, deleting.json()["job"]["id"])[-1][1]["state"] == "SUCCEEDED"
 
 
+def test_a_task_that_failed_stays_red_after_its_revert(
+    api: ApiProcess, browser: Any, lab: dict[str, Any]
+) -> None:
+    from selenium.webdriver.common.by import By
+
+    lab["east"].arm_fault("POST", r"^/v2.0/vpn/ipsec-site-connections$", 500, message="no room")
+    accepted = create(api)
+    job_id = accepted["job"]["id"]
+    failed = "CreateSiteConnection-local"
+
+    browser.get(f"{api.url}/ui/")
+    row = wait_for(browser, lambda b: b.find_elements(By.CSS_SELECTOR, f'tr[data-job="{job_id}"]'))
+    row[0].click()
+    wait_for(
+        browser,
+        lambda b: b.find_element(By.ID, "job-summary").get_attribute("data-state") == "FAILED",
+    )
+
+    node = browser.find_element(By.CSS_SELECTOR, f'#graph g.node[data-task="{failed}"]')
+    assert node.get_attribute("data-task-state") == "REVERTED"
+    assert node.get_attribute("data-state") == "failed"  # red, not the purple of an undo
+    undone = [n for n in nodes(browser) if n.get_attribute("data-task-state") == "REVERTED"]
+    assert any(n.get_attribute("data-state") == "reverted" for n in undone)  # the others
+    log = browser.find_element(By.ID, "events").get_attribute("textContent")
+    assert f"{failed}  FAILURE" in log
+
+
 @pytest.fixture
 def keystone_api(
     tmp_path: Path,

@@ -114,16 +114,16 @@ def test_nodes_take_their_state_and_site_from_the_task_rows() -> None:
     rows = [
         JobTask(name="b", site="west", state="RUNNING"),
         JobTask(name="a", site="east", state="SUCCESS"),
-        JobTask(name="extra", site=None, state="FAILURE"),
+        JobTask(name="extra", site=None, state="REVERTED", error="boom"),
     ]
 
     found = graph.nodes(shape, rows)
 
     assert found == [
-        graph.Node("a", "east", "SUCCESS"),
-        graph.Node("b", "west", "RUNNING"),
-        graph.Node("c", None, "PENDING"),
-        graph.Node("extra", None, "FAILURE"),
+        graph.Node("a", "east", "SUCCESS", failed=False),
+        graph.Node("b", "west", "RUNNING", failed=False),
+        graph.Node("c", None, "PENDING", failed=False),
+        graph.Node("extra", None, "REVERTED", failed=True),  # failed, then undone
     ]
     assert [n.task for n in graph.nodes(None, rows)] == ["b", "a", "extra"]
 

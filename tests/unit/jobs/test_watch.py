@@ -106,8 +106,24 @@ def test_a_failed_job_reports_the_failure_the_revert_and_the_error() -> None:
     assert steps(events) == [
         ("a", "RUNNING"),
         ("b", "RUNNING"),
+        ("b", "FAILURE"),  # seen only reverted: its error says it failed first
         ("b", "REVERTED"),
-        ("a", "REVERTED"),
+        ("a", "REVERTED"),  # it had succeeded: no failure of its own
     ]
     assert events[2].data["error"] == "boom"
     assert events[-1].kind == "end" and events[-1].data["error"] == error
+
+
+def test_a_failure_seen_as_it_happened_is_reported_once() -> None:
+    watch = JobWatch()
+
+    sent = watch.read(job("RUNNING", task("b", "FAILURE", 2, 3, error="boom")))
+    sent += watch.read(job("RUNNING", task("b", "REVERTING", 2, 3, error="boom")))
+    sent += watch.read(job("FAILED", task("b", "REVERTED", 2, 4, error="boom")))
+
+    assert steps(sent) == [
+        ("b", "RUNNING"),
+        ("b", "FAILURE"),
+        ("b", "REVERTING"),
+        ("b", "REVERTED"),
+    ]

@@ -185,16 +185,20 @@ function draw(graph) {
     g.dataset.role = sided ? role : "";
     g.append(element("title", {}, n.task));
     nodes.append(g);
-    setTaskState(n.task, n.state, n.site, g);
+    setTaskState(n.task, n.state, n.site, g, n.failed);
   }
   svg.replaceChildren(defs, edges, nodes);
 }
 
-function setTaskState(task, state, site = null, node = null) {
+function setTaskState(task, state, site = null, node = null, failed = false) {
   const g = node || $(`#graph .node[data-task="${CSS.escape(task)}"]`);
   if (!g) return;
+  // A task that failed stays red while and after it is undone: its failure is the news.
+  if (failed || SHOWN[state] === "failed") g.dataset.failed = "yes";
+  if (state === "RUNNING") delete g.dataset.failed;  // a new run
+  const undone = state === "REVERTING" || state === "REVERTED";
   g.setAttribute("data-task-state", state);
-  g.setAttribute("data-state", SHOWN[state] || "pending");
+  g.setAttribute("data-state", undone && g.dataset.failed ? "failed" : SHOWN[state] || "pending");
   // A queued job's tasks have no site yet; the events bring it.
   if (site) g.querySelector("text.site").textContent = [site, g.dataset.role].filter(Boolean).join(" · ");
 }
@@ -247,7 +251,7 @@ async function watch(jobId, abort) {
   let ended = false;
   await readEvents(response, (kind, data) => {
     if (kind === "task") {
-      setTaskState(data.task, data.state, data.site);
+      setTaskState(data.task, data.state, data.site, null, Boolean(data.error));
       logEvent(`${(data.at || "").slice(11, 23)}  ${data.task}  ${data.state}${data.error ? ` — ${data.error}` : ""}`);
     } else if (kind === "progress") {
       job.progress = data.progress;
