@@ -19,7 +19,8 @@ waiting and no CPU, so the figures are georedflow's. It prints, for ipsec create
   (and their children), read before and after the timed round;
 - one create on an idle worker, end to end (the job's created_at to updated_at)
   divided by the critical path of its cloud calls. That path comes from the
-  simulated cloud's request log, every request made during the job: two calls that
+  simulated cloud's request log: every request made during the job but those naming
+  another connection's resources (the API's audit reads built ones): two calls that
   overlap in time ran in parallel, a call that started after another ended waited
   for it, and the critical path is the longest chain of calls each starting after
   the one before ended (``simcloud.critical_path``), times the latency;
