@@ -23,6 +23,7 @@ Every port also answers, without latency or authentication:
 
 import argparse
 import asyncio
+import functools
 import http
 import ipaddress
 import json
@@ -179,7 +180,7 @@ class Neutron:
             and rest in ("add_router_interface", "remove_router_interface")
         ):
             return self._interface(rid, rest.startswith("add"), body)
-        if (collection, rest) in CHILDREN and rid:
+        if rest and (collection, rest) in CHILDREN and rid:
             self._get(collection, rid)
             return self._crud(rest, method, child_id, query, body, parent=(collection, rid))
         if collection not in COLLECTIONS or rest:
@@ -452,9 +453,7 @@ class SimCloud:
     async def start(self, host: str = HOST) -> None:
         names = [f"keystone-{k}" for k in KEYSTONES] + [f"neutron-{n}" for n in NEUTRONS]
         for name in names:
-            server = await asyncio.start_server(
-                lambda r, w, name=name: self._serve(name, r, w), host, 0
-            )
+            server = await asyncio.start_server(functools.partial(self._serve, name), host, 0)
             self.servers.append(server)
             self.urls[name] = f"http://{host}:{server.sockets[0].getsockname()[1]}"
         for name, (_, _, cidr) in NEUTRONS.items():
