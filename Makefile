@@ -1,5 +1,5 @@
 # The two commands of the README, and a few more for development.
-.PHONY: run stop test lint sample-config lab-up lab-down
+.PHONY: run stop test lint sample-config sample-policy lab-up lab-down
 
 run:            ## set everything up and run georedflow on the embedded default
 	scripts/run.sh
@@ -17,6 +17,10 @@ lint:
 sample-config:  ## regenerate conf/georedflow.conf.sample
 	scripts/bootstrap.sh
 	.venv/bin/oslo-config-generator --config-file conf/georedflow-config-generator.conf
+
+sample-policy:  ## regenerate conf/policy.yaml.sample (every rule, with its default)
+	scripts/bootstrap.sh
+	.venv/bin/oslopolicy-sample-generator --config-file conf/georedflow-policy-generator.conf
 
 lab-up:
 	python3 -m lab up

@@ -8,6 +8,7 @@ import uvicorn
 from fastapi import FastAPI
 from oslo_config import cfg
 
+from georedflow.api import policy
 from georedflow.api.app import create_app
 from georedflow.api.binding import check_bind
 from georedflow.cmd import config as cmd_config
@@ -24,6 +25,7 @@ def build_api(config: cfg.ConfigOpts) -> tuple[FastAPI, Application]:
     bind address beyond loopback).
     """
     check_bind(config.api.auth_strategy, config.api.bind_host)
+    policy.init(config)  # [oslo_policy] policy_file: the operator's overrides
     application = build(cmd_config.wiring_settings(config))
     app = create_app(
         application,
