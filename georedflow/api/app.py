@@ -21,7 +21,7 @@ from georedflow.api import (
 from georedflow.api.auth import KeystoneTokens
 from georedflow.api.limits import BodyLimit
 from georedflow.api.schemas import PROBLEM_RESPONSES
-from georedflow.metrics import StateCollector
+from georedflow.storage.metrics import StateCollector
 from georedflow.wiring import Application
 
 
