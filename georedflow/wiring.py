@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from georedflow.audit import Auditor
 from georedflow.clouds.openstack import Clouds
 from georedflow.clouds.retry import RetryPolicy
+from georedflow.crypto import SecretBox, load_or_create_key
 from georedflow.delivery import ConfigDelivery
 from georedflow.jobs.board import JobBoard
 from georedflow.jobs.conductor import Conductor
@@ -21,7 +22,6 @@ from georedflow.jobs.zookeeper import ZookeeperPoster, make_board, make_client
 from georedflow.notifications.destinations import Destinations
 from georedflow.notifications.dispatcher import Dispatcher
 from georedflow.notifications.settings import NotificationSettings
-from georedflow.planning.psk import SecretBox, load_or_create_key
 from georedflow.planning.settings import PlanningSettings
 from georedflow.services.connections import ConnectionService
 from georedflow.services.sites import SiteService

@@ -21,9 +21,9 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from georedflow import conf
 from georedflow.clouds.openstack import Clouds
+from georedflow.crypto import SecretBox
 from georedflow.exceptions import CloudError, GeoredflowError
 from georedflow.jobs.zookeeper import make_client
-from georedflow.planning.psk import SecretBox
 from georedflow.storage import db, migrate
 
 Code, Result = upgradecheck.Code, upgradecheck.Result

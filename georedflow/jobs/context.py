@@ -13,10 +13,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from georedflow.clouds.driver import SiteDriver
 from georedflow.clouds.openstack import Clouds
+from georedflow.crypto import SecretBox
 from georedflow.delivery import ConfigDelivery
 from georedflow.exceptions import NotFound
 from georedflow.jobs.fencing import Fence, fenced_delivery, fenced_driver
-from georedflow.planning.psk import SecretBox
 from georedflow.planning.settings import PlanningSettings
 from georedflow.storage import db
 from georedflow.storage.configs import ConfigRepository

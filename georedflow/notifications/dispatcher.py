@@ -14,12 +14,12 @@ from datetime import timedelta
 import httpx
 
 import georedflow
+from georedflow.crypto import SecretBox
 from georedflow.exceptions import GeoredflowError, InvalidInput
 from georedflow.notifications import signing
 from georedflow.notifications.backoff import retry_delay
 from georedflow.notifications.destinations import Destinations
 from georedflow.notifications.settings import NotificationSettings
-from georedflow.planning.psk import SecretBox
 from georedflow.storage.deliveries import DeliveryQueue, Outgoing
 from georedflow.storage.models import utcnow
 

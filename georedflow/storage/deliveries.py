@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import CursorResult, delete, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from georedflow.notifications.filters import matches
+from georedflow.storage.filters import matches
 from georedflow.storage.models import Delivery, Event, Subscription
 
 PENDING, DELIVERED, FAILED = "pending", "delivered", "failed"

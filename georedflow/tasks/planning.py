@@ -5,9 +5,10 @@ from typing import Any
 
 from georedflow.clouds.driver import SiteDriver
 from georedflow.clouds.kinds import Kind
+from georedflow.crypto import SecretBox
 from georedflow.exceptions import InvalidInput
 from georedflow.planning import planner
-from georedflow.planning.psk import SecretBox, generate_psk
+from georedflow.planning.psk import generate_psk
 from georedflow.planning.settings import PlanningSettings
 from georedflow.roles import ROLES
 from georedflow.storage.connections import ConnectionRepository

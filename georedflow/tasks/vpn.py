@@ -4,7 +4,7 @@ from typing import Any
 
 from georedflow.clouds.driver import SiteDriver
 from georedflow.clouds.kinds import Kind
-from georedflow.planning.psk import SecretBox
+from georedflow.crypto import SecretBox
 from georedflow.roles import other
 from georedflow.storage.connections import ConnectionRepository
 from georedflow.tasks.base import CreateResource, summary

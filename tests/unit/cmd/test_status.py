@@ -7,7 +7,7 @@ import pytest
 from cryptography.fernet import Fernet
 
 from georedflow.cmd.status import fingerprint, main
-from georedflow.planning.psk import SecretBox
+from georedflow.crypto import SecretBox
 from georedflow.storage import db, migrate
 from georedflow.storage.models import Connection, Secret, Site
 

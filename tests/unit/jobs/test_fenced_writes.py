@@ -14,10 +14,10 @@ import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from georedflow.crypto import SecretBox
 from georedflow.delivery import ConfigDelivery
 from georedflow.jobs.context import Services
 from georedflow.jobs.fencing import Fence, Fenced
-from georedflow.planning.psk import SecretBox
 from georedflow.planning.settings import PlanningSettings
 from georedflow.storage import db, migrate
 from georedflow.storage.configs import ConfigRepository

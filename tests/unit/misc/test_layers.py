@@ -9,6 +9,9 @@ import pytest
 NOT_PULLED_IN = {
     "georedflow.clouds.openstack": ("georedflow.storage", "georedflow.api", "georedflow.jobs"),
     "georedflow.metrics": ("georedflow.storage", "sqlalchemy"),
+    "georedflow.storage.deliveries": ("georedflow.notifications",),
+    "georedflow.notifications.dispatcher": ("georedflow.planning", "georedflow.tasks"),
+    "georedflow.jobs.context": ("georedflow.planning.psk",),
 }
 
 

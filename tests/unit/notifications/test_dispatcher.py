@@ -8,11 +8,11 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from georedflow.crypto import SecretBox
 from georedflow.notifications import signing
 from georedflow.notifications.destinations import Destinations, parse_networks
 from georedflow.notifications.dispatcher import Dispatcher
 from georedflow.notifications.settings import NotificationSettings
-from georedflow.planning.psk import SecretBox
 from georedflow.storage import db, migrate
 from georedflow.storage.connections import ConnectionRepository
 from georedflow.storage.deliveries import DeliveryQueue

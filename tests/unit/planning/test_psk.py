@@ -4,8 +4,9 @@ from pathlib import Path
 
 import pytest
 
+from georedflow.crypto import SecretBox, load_or_create_key
 from georedflow.exceptions import GeoredflowError
-from georedflow.planning.psk import SecretBox, generate_psk, load_or_create_key
+from georedflow.planning.psk import generate_psk
 
 
 def test_key_file_is_created_private_and_reused(tmp_path: Path) -> None:

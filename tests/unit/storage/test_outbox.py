@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from georedflow.planning.psk import SecretBox
+from georedflow.crypto import SecretBox
 from georedflow.storage import db, migrate
 from georedflow.storage.connections import ConnectionRepository
 from georedflow.storage.deliveries import DeliveryQueue

@@ -1,4 +1,4 @@
-"""Which events a subscription's filter lets through."""
+"""Which events a subscription's filter lets through (the outbox fans an event out by it)."""
 
 from typing import Any
 

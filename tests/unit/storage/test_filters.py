@@ -1,6 +1,6 @@
 import pytest
 
-from georedflow.notifications.filters import matches
+from georedflow.storage.filters import matches
 
 
 @pytest.mark.parametrize(
