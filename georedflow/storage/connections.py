@@ -4,10 +4,11 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, joinedload, selectinload, sessionmaker
+from sqlalchemy.orm import Session, defer, joinedload, selectinload, sessionmaker
 
 from georedflow.exceptions import Conflict, NotFound
 from georedflow.roles import other
+from georedflow.storage import db
 from georedflow.storage.jobs import FINISHED
 from georedflow.storage.models import (
     Connection,
@@ -28,11 +29,19 @@ IN_PROGRESS = frozenset({"PENDING", "BUILDING", "DELETING", "ACTIVATING", "REPAI
 # statements a delete may commit (PostgreSQL's read committed), and the connection
 # would be read without the endpoints it had.
 _LOADED = (joinedload(Connection.endpoints).joinedload(Endpoint.site),)
+# A listing leaves out what no list shows: the plan and options (the plan holds every
+# planned parameter), and of each endpoint's site all but its name.
+_LISTED = (
+    joinedload(Connection.endpoints).joinedload(Endpoint.site).load_only(Site.name, raiseload=True),
+    defer(Connection.plan, raiseload=True),
+    defer(Connection.options, raiseload=True),
+)
 
 
 class ConnectionRepository:
     def __init__(self, sessions: sessionmaker[Session]) -> None:
         self._sessions = sessions
+        self._reads = db.read_sessions(sessions)
 
     @staticmethod
     def _lookup(session: Session, connection_id: str) -> Connection:
@@ -78,7 +87,7 @@ class ConnectionRepository:
             return self._lookup(session, connection.id), loaded_job
 
     def find(self, connection_id: str | None) -> Connection | None:
-        with self._sessions() as session:
+        with self._reads() as session:
             if connection_id is None:
                 return None
             return session.get(Connection, connection_id, options=_LOADED)
@@ -92,7 +101,7 @@ class ConnectionRepository:
             ).first()
 
     def get(self, connection_id: str) -> Connection:
-        with self._sessions() as session:
+        with self._reads() as session:
             return self._lookup(session, connection_id)
 
     def query(
@@ -106,7 +115,8 @@ class ConnectionRepository:
         limit: int = 100,
         marker: str | None = None,
     ) -> list[Connection]:
-        query = select(Connection).options(*_LOADED)
+        """Connections as a list shows them: without their plan, options and sites' details."""
+        query = select(Connection).options(*_LISTED)
         if project_id is not None:
             query = query.where(Connection.project_id == project_id)
         if state:
@@ -122,7 +132,7 @@ class ConnectionRepository:
                 .where((Site.name == site) | (Site.id == site))
             )
             query = query.where(Connection.id.in_(on_site))
-        with self._sessions() as session:
+        with self._reads() as session:
             query = after_marker(query, session, Connection, marker, "connection")
             return list(session.scalars(query.limit(limit)).unique())
 

@@ -73,6 +73,19 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessions
 
 
+def read_sessions(sessions: sessionmaker[Session]) -> sessionmaker[Session]:
+    """A factory like ``sessions`` for reads: every statement commits itself (autocommit).
+
+    A read in a transaction costs PostgreSQL two more round trips (BEGIN, then
+    ROLLBACK at the end), for nothing: under READ COMMITTED each statement of a
+    transaction takes its own snapshot anyway, and SQLite's driver begins a
+    transaction only before a write. Sessions from here must only read.
+    """
+    kw = dict(sessions.kw)
+    bind = kw.pop("bind")
+    return sessionmaker(bind.execution_options(isolation_level="AUTOCOMMIT"), **kw)
+
+
 _GUARDED = "georedflow.guarded_transaction"
 
 

@@ -5,7 +5,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import delete, select
-from sqlalchemy.orm import Session, selectinload, sessionmaker
+from sqlalchemy.orm import Session, joinedload, selectinload, sessionmaker
 
 from georedflow.exceptions import NotFound
 from georedflow.storage import db
@@ -20,6 +20,7 @@ TASK_IN_FLIGHT = ("RUNNING", "REVERTING")
 class JobRepository:
     def __init__(self, sessions: sessionmaker[Session]) -> None:
         self._sessions = sessions
+        self._reads = db.read_sessions(sessions)
 
     def create(self, kind: str, *, site_id: str | None = None) -> Job:
         with self._sessions.begin() as session:
@@ -29,13 +30,14 @@ class JobRepository:
 
     @staticmethod
     def _loaded(session: Session, job_id: str) -> Job:
-        job = session.get(Job, job_id, options=[selectinload(Job.tasks)])
+        # Its tasks joined: one statement, and the tasks as of the same instant as the job.
+        job = session.get(Job, job_id, options=[joinedload(Job.tasks)])
         if job is None:
             raise NotFound(f"job '{job_id}' does not exist")
         return job
 
     def get(self, job_id: str) -> Job:
-        with self._sessions() as session:
+        with self._reads() as session:
             return self._loaded(session, job_id)
 
     def query(
@@ -54,7 +56,7 @@ class JobRepository:
             query = query.where(Job.state == state)
         if connection_id:
             query = query.where(Job.connection_id == connection_id)
-        with self._sessions() as session:
+        with self._reads() as session:
             query = after_marker(query, session, Job, marker, "job")
             return list(session.scalars(query.limit(limit)))
 

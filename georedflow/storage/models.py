@@ -15,6 +15,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -82,6 +83,7 @@ class Connection(TimestampMixin, Base):
     """The infrastructure network between two endpoints, built with one technology."""
 
     __tablename__ = "connections"
+    __table_args__ = (Index("ix_connections_listing", "created_at", "id"),)  # lists' order
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     name: Mapped[str] = mapped_column(String(255))
@@ -149,6 +151,7 @@ class Job(TimestampMixin, Base):
     """One asynchronous change, run as one TaskFlow flow."""
 
     __tablename__ = "jobs"
+    __table_args__ = (Index("ix_jobs_listing", "created_at", "id"),)  # lists' order
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
     kind: Mapped[str] = mapped_column(String(16))
