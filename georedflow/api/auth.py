@@ -56,14 +56,21 @@ class KeystoneTokens:
         self._cache: dict[str, tuple[float, Caller]] = {}
         self._lock = threading.Lock()
 
+    def cached(self, token: str | None) -> Caller | None:
+        """The caller of a token validated lately (without asking Keystone), else None."""
+        if not token:
+            return None
+        with self._lock:
+            cached = self._cache.get(token)
+        return cached[1] if cached is not None and cached[0] > time.monotonic() else None
+
     def caller(self, token: str | None) -> Caller:
         if not token:
             raise Unauthenticated("this request needs an X-Auth-Token header")
+        cached = self.cached(token)
+        if cached is not None:
+            return cached
         now = time.monotonic()
-        with self._lock:
-            cached = self._cache.get(token)
-        if cached is not None and cached[0] > now:
-            return cached[1]
         caller, expires_in = self._validate(token)
         with self._lock:
             self._cache[token] = (now + min(self._cache_seconds, expires_in), caller)

@@ -37,8 +37,12 @@ def create_connection(
     return schemas.ConnectionAccepted(connection=views.connection(connection), job=views.job(job))
 
 
+# The reads are ``async`` and hand only the database call to a thread: a ``def``
+# route goes to FastAPI's thread pool, and so does its response's validation after.
+
+
 @router.get("")
-def list_connections(
+async def list_connections(
     connections: Connections,
     caller: CallerDep,
     state: str | None = None,
@@ -49,7 +53,8 @@ def list_connections(
     marker: str | None = None,
 ) -> schemas.ConnectionList:
     enforce(caller, "connection:list")
-    found = connections.query(
+    found = await run_in_threadpool(
+        connections.query,
         project_id=visible_project(caller),
         state=state,
         site=site,
@@ -58,15 +63,15 @@ def list_connections(
         limit=limit,
         marker=marker,
     )
-    return schemas.ConnectionList(connections=[views.connection(c) for c in found])
+    return views.connections(found)
 
 
 @router.get("/{connection_id}")
-def show_connection(
+async def show_connection(
     connection_id: str, connections: Connections, caller: CallerDep
 ) -> schemas.ConnectionOut:
     enforce(caller, "connection:show")
-    connection = connections.get(connection_id)
+    connection = await run_in_threadpool(connections.get, connection_id)
     check_owner(caller, connection.project_id, f"connection '{connection_id}'")
     return views.connection(connection)
 

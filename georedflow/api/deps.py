@@ -1,10 +1,15 @@
-"""Dependencies of the routes, as Annotated aliases; the objects live on app.state."""
+"""Dependencies of the routes, as Annotated aliases; the objects live on app.state.
+
+They are ``async``: FastAPI runs a plain ``def`` dependency in its thread pool, a
+hand-over each way per dependency and request, for what is an attribute lookup.
+"""
 
 from typing import Annotated
 
 from fastapi import Depends, Header, Request
+from fastapi.concurrency import run_in_threadpool
 
-from georedflow.api.auth import NOAUTH, Caller
+from georedflow.api.auth import NOAUTH, Caller, KeystoneTokens
 from georedflow.notifications.destinations import Destinations
 from georedflow.services.connections import ConnectionService
 from georedflow.services.sites import SiteService
@@ -15,7 +20,7 @@ from georedflow.storage.subscriptions import SubscriptionRepository
 
 
 def _state(name: str):  # type: ignore[no-untyped-def]
-    def get(request: Request):  # type: ignore[no-untyped-def]
+    async def get(request: Request):  # type: ignore[no-untyped-def]
         return getattr(request.app.state, name)
 
     return get
@@ -30,9 +35,13 @@ ConnectionActions = Annotated[ConnectionService, Depends(_state("connection_serv
 CallbackDestinations = Annotated[Destinations, Depends(_state("destinations"))]
 
 
-def _caller(request: Request, x_auth_token: Annotated[str | None, Header()] = None) -> Caller:
-    tokens = request.app.state.tokens
-    return NOAUTH if tokens is None else tokens.caller(x_auth_token)
+async def _caller(request: Request, x_auth_token: Annotated[str | None, Header()] = None) -> Caller:
+    tokens: KeystoneTokens | None = request.app.state.tokens
+    if tokens is None:
+        return NOAUTH
+    # Asking Keystone blocks: only a token not validated lately goes to a thread for it.
+    cached = tokens.cached(x_auth_token)
+    return cached if cached is not None else await run_in_threadpool(tokens.caller, x_auth_token)
 
 
 CallerDep = Annotated[Caller, Depends(_caller)]

@@ -3,6 +3,7 @@
 from typing import Annotated
 
 from fastapi import APIRouter, Query
+from fastapi.concurrency import run_in_threadpool
 
 from georedflow.api import schemas, views
 from georedflow.api.deps import CallerDep, Jobs
@@ -11,8 +12,11 @@ from georedflow.api.policy import check_owner, enforce, visible_project
 router = APIRouter(prefix="/v1/jobs", tags=["jobs"])
 
 
+# Async reads that hand only the database call to a thread (see api/connections.py).
+
+
 @router.get("")
-def list_jobs(
+async def list_jobs(
     jobs: Jobs,
     caller: CallerDep,
     state: str | None = None,
@@ -21,7 +25,8 @@ def list_jobs(
     marker: str | None = None,
 ) -> schemas.JobList:
     enforce(caller, "job:list")
-    found = jobs.query(
+    found = await run_in_threadpool(
+        jobs.query,
         project_id=visible_project(caller),
         state=state,
         connection_id=connection_id,
@@ -32,8 +37,8 @@ def list_jobs(
 
 
 @router.get("/{job_id}")
-def show_job(job_id: str, jobs: Jobs, caller: CallerDep) -> schemas.JobOut:
+async def show_job(job_id: str, jobs: Jobs, caller: CallerDep) -> schemas.JobOut:
     enforce(caller, "job:show")
-    job = jobs.get(job_id)
+    job = await run_in_threadpool(jobs.get, job_id)
     check_owner(caller, job.project_id, f"job '{job_id}'")
     return views.job(job)
