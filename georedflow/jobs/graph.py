@@ -18,7 +18,7 @@ from taskflow import exceptions as tf_exc
 from taskflow import task
 from taskflow.engines.action_engine import compiler
 
-from georedflow.jobs.runner import FACTORIES
+from georedflow.flows.factories import FACTORIES
 from georedflow.storage.models import JobTask
 
 # A flow's factory by the importable name TaskFlow saves in a logbook, and its arguments.

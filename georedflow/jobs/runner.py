@@ -27,10 +27,7 @@ from taskflow.types import notifier
 from taskflow.utils import persistence_utils as p_utils
 
 from georedflow import logs, metrics
-from georedflow.flows.create import build_create_flow, build_reserve_flow
-from georedflow.flows.delete import build_delete_flow
-from georedflow.flows.probe import build_probe_flow
-from georedflow.flows.standby import build_activate_flow, build_repair_flow, build_verify_flow
+from georedflow.flows.factories import FACTORIES
 from georedflow.jobs.context import Services
 from georedflow.jobs.fencing import Fence, Fenced, FencedBackend
 from georedflow.roles import ROLES
@@ -39,17 +36,6 @@ from georedflow.storage.models import Job
 from georedflow.tasks.base import StoreKey
 
 LOG = logging.getLogger(__name__)
-
-# Module-level factories: a runner in another process re-imports them by name.
-FACTORIES: dict[str, Callable[..., Flow]] = {
-    "create": build_create_flow,
-    "reserve": build_reserve_flow,
-    "delete": build_delete_flow,
-    "probe": build_probe_flow,
-    "activate": build_activate_flow,
-    "verify": build_verify_flow,
-    "repair": build_repair_flow,
-}
 
 # Task states as the job shows them.
 _TASK_STATES = {
