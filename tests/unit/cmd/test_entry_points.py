@@ -1,6 +1,7 @@
 """The console scripts, run as an operator runs them."""
 
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -9,7 +10,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from georedflow.storage import migrate
+from georedflow.storage import db, migrate
+from georedflow.storage.models import Job
 from tests.conftest import free_port
 
 
@@ -140,6 +142,51 @@ def test_the_asgi_application_serves_under_another_server(config_file: Path) -> 
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def test_an_event_stream_client_that_leaves_early_is_no_error(config_file: Path) -> None:
+    """A watcher closing its stream while events still come is a normal disconnect."""
+    assert (
+        run("georedflow-manage", "--config-file", str(config_file), "db", "upgrade").returncode == 0
+    )
+    port = int(config_file.read_text().split("bind_port = ")[1].split()[0])
+    log = config_file.parent / "api.log"
+    with log.open("w") as output:
+        server = subprocess.Popen(
+            [script("georedflow-api"), "--config-file", str(config_file)],
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=2)
+                break
+            except httpx.TransportError:
+                time.sleep(0.2)
+        sessions = db.make_session_factory(
+            db.make_engine(f"sqlite:///{config_file.parent}/georedflow.sqlite")
+        )
+        with sessions.begin() as session:  # a job some runner is running
+            job = Job(kind="verify", state="RUNNING", attempts=1)
+            session.add(job)
+        with socket.create_connection(("127.0.0.1", port)) as client:
+            client.sendall(f"GET /v1/jobs/{job.id}/events HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+            assert b"200 OK" in client.recv(200)
+        for progress, state in ((0.5, "RUNNING"), (1.0, "SUCCEEDED")):  # events for no one
+            time.sleep(1)
+            with sessions.begin() as session:
+                row = session.get(Job, job.id)
+                assert row is not None
+                row.progress, row.state = progress, state
+        time.sleep(1.5)
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    text = log.read_text()
+    assert f"/v1/jobs/{job.id}/events" in text
+    assert "Traceback" not in text and "BrokenResourceError" not in text, text[-3000:]
 
 
 def test_cli_status_fails_clearly_when_the_api_is_down() -> None:
