@@ -1,23 +1,29 @@
-"""Logging with secrets masked: pre-shared keys, passwords and tokens never reach a log.
+"""Logging through oslo.log, with secrets masked and every line naming its job.
 
-The filter rewrites every record's final message, so it also covers the
-libraries underneath (keystoneauth and openstacksdk log request bodies at DEBUG).
+oslo.log does the rest as in every OpenStack service: ``[DEFAULT] log_file`` or
+``log_dir``, ``use_syslog``, ``use_json`` (one JSON object per line),
+``default_log_levels`` per library, ``debug``.
+
+The masking filter rewrites every record's final message, so it also covers the
+libraries underneath (keystoneauth and openstacksdk log request bodies at DEBUG),
+and the formatters mask the tracebacks they render.
 
 Every record also carries the job, connection and site it was logged for (set
-by the job runner, carried into task threads by ``ContextExecutor``); the JSON
-format (``[DEFAULT] log_format = json``) puts them on every line.
+by the job runner, carried into task threads by ``ContextExecutor``): in JSON
+they are under ``extra``.
 """
 
 import contextlib
 import contextvars
-import json
 import logging
 import re
 from collections.abc import Callable, Iterator, Mapping
 from concurrent import futures
-from datetime import UTC, datetime
 from types import MappingProxyType
 from typing import Any
+
+from oslo_config import cfg
+from oslo_log import log
 
 MASK = "***"
 
@@ -25,8 +31,9 @@ _KEYS = r"psk|password|secret|token|x-auth-token|x-subject-token|fernet_key"
 # "psk": "value", 'psk': 'value', psk=value, X-Auth-Token: value
 _PATTERNS = [
     re.compile(rf"""(?i)(["']?(?:{_KEYS})["']?\s*:\s*["'])([^"']*)(["'])"""),
-    re.compile(rf"""(?i)(\b(?:{_KEYS})=)([^\s&,;'"]+)()"""),
-    re.compile(r"""(?i)((?:x-auth-token|x-subject-token)\s*:\s*)([^\s'"]+)()"""),
+    # (a value stops at a backslash too: in a JSON line it escapes the quote after it)
+    re.compile(rf"""(?i)(\b(?:{_KEYS})=)([^\s&,;'"\\]+)()"""),
+    re.compile(r"""(?i)((?:x-auth-token|x-subject-token)\s*:\s*)([^\s'"\\]+)()"""),
 ]
 
 
@@ -82,43 +89,51 @@ class ContextExecutor(futures.Executor):
         pass  # the pool belongs to the process, not to one job
 
 
+CONTEXT_KEYS = ("job_id", "connection_id", "site")
+
+
 class JobContext(logging.Filter):
-    """Adds ``job_id``, ``connection_id`` and ``site`` to every record."""
+    """Adds ``job_id``, ``connection_id`` and ``site`` to every record (and to the keys
+    oslo.log's JSON formatter puts under ``extra``)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         record.job_id = JOB_ID.get()
         record.connection_id = CONNECTION_ID.get()
         role = ROLE.get()
         record.site = SITES.get().get(role) if role else None
+        keys = list(getattr(record, "extra_keys", ()))
+        record.extra_keys = keys + [key for key in CONTEXT_KEYS if key not in keys]
         return True
 
 
-class JsonFormatter(logging.Formatter):
-    """One JSON object per line, with the job context of ``JobContext``."""
+def _masking(formatter: logging.Formatter) -> None:
+    """Mask what ``formatter`` renders beyond the record's message: oslo.log's formatters
+    render the exception themselves (a traceback, an error summary), not the masked text
+    the filter leaves on the record. Masked before JSON escapes it, and after."""
+    render_exception, render = formatter.formatException, formatter.format
 
-    def format(self, record: logging.LogRecord) -> str:
-        line: dict[str, Any] = {
-            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
-            "level": record.levelname,
-            "logger": record.name,
-            "message": record.getMessage(),
-            "job_id": getattr(record, "job_id", None),
-            "connection_id": getattr(record, "connection_id", None),
-            "site": getattr(record, "site", None),
-            "thread": record.threadName,
-        }
-        if record.exc_info:
-            line["exception"] = record.exc_text or self.formatException(record.exc_info)
-        return json.dumps(line, default=str)
+    def exception(*args: Any, **kwargs: Any) -> str:
+        return mask(render_exception(*args, **kwargs))
+
+    def line(record: logging.LogRecord) -> str:
+        return mask(render(record))
+
+    formatter.formatException = exception  # type: ignore[method-assign]
+    formatter.format = line  # type: ignore[method-assign]
 
 
-def install(level: int, json_lines: bool = False) -> None:
-    """Configure the root logger: secrets masked and job context on every handler."""
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+def setup(conf: cfg.ConfigOpts, version: str) -> None:
+    """Configure logging from ``conf`` with oslo.log: then mask and add the job context."""
+    if conf.log_format == "json":  # the deprecated spelling of use_json
+        conf.set_override("use_json", True)
+    log.set_defaults(default_log_levels=[*log.get_default_log_levels(), *QUIET])
+    log.setup(conf, "georedflow", version)
     for handler in logging.getLogger().handlers:
         handler.addFilter(SecretMasker())
         handler.addFilter(JobContext())
-        if json_lines:
-            handler.setFormatter(JsonFormatter())
-    # Alembic announces its context on every readiness probe; that is not news.
-    logging.getLogger("alembic").setLevel(logging.WARNING)
+        if handler.formatter is not None:
+            _masking(handler.formatter)
+
+
+# Alembic announces its context on every readiness probe; that is not news.
+QUIET = ("alembic=WARN", "kazoo.client=WARN")

@@ -1,6 +1,5 @@
 """Parsing the configuration file and setting up logging, shared by every entry point."""
 
-import logging
 import sys
 from collections.abc import Sequence
 
@@ -33,9 +32,7 @@ def load(argv: Sequence[str] | None, prog: str, cli_opts: Sequence[cfg.Opt] = ()
 
 
 def setup_logging(config: cfg.ConfigOpts) -> None:
-    logs.install(
-        logging.DEBUG if config.debug else logging.INFO, json_lines=config.log_format == "json"
-    )
+    logs.setup(config, georedflow.__version__)
 
 
 def wiring_settings(config: cfg.ConfigOpts) -> Settings:

@@ -1,6 +1,7 @@
 """Option groups. Each module owns one group; ``register_opts`` wires them all."""
 
 from oslo_config import cfg
+from oslo_log import log
 
 from georedflow.conf import (
     api,
@@ -30,5 +31,6 @@ _MODULES = (
 
 
 def register_opts(conf: cfg.ConfigOpts) -> None:
+    log.register_options(conf)  # debug, log_file, use_json, use_syslog, levels...
     for module in _MODULES:
         module.register_opts(conf)

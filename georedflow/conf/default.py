@@ -10,14 +10,16 @@ def _default_state_path() -> str:
     return os.path.join(base, "georedflow")
 
 
+# Logging is oslo.log's ([DEFAULT] debug, log_file, log_dir, use_json, use_syslog,
+# default_log_levels...): registered beside these by ``georedflow.conf.register_opts``.
 OPTS: list[cfg.Opt] = [
-    cfg.BoolOpt("debug", default=False, help="Log at DEBUG level instead of INFO."),
     cfg.StrOpt(
         "log_format",
         default="text",
         choices=["text", "json"],
-        help="'json': one JSON object per log line, with the job, connection and site "
-        "it concerns (secrets masked as in text).",
+        deprecated_for_removal=True,
+        deprecated_reason="oslo.log's use_json does the same",
+        help="'json': the same as use_json = true.",
     ),
     cfg.StrOpt(
         "state_path",

@@ -1,4 +1,5 @@
-"""JSON logs of a real georedflow-api: one object per line, naming job, connection and site."""
+"""JSON logs of a real georedflow-api (oslo.log's use_json): one object per line, naming
+job, connection and site."""
 
 import json
 import subprocess
@@ -15,7 +16,7 @@ from tests.integration.harness import SITES, ApiProcess, delete_every_connection
 def test_every_line_is_json_and_a_job_s_lines_name_it(tmp_path: Path, lab_clouds: str) -> None:
     port = free_port()
     config = write_config(tmp_path, lab_clouds, port)
-    config.write_text(config.read_text() + "[DEFAULT]\nlog_format = json\n")
+    config.write_text(config.read_text() + "[DEFAULT]\nuse_json = true\n")
     manage = Path(sys.executable).parent / "georedflow-manage"
     subprocess.run([str(manage), "--config-file", str(config), "db", "upgrade"], check=True)
     api = ApiProcess(config, port, tmp_path / "api.log")
@@ -42,9 +43,9 @@ def test_every_line_is_json_and_a_job_s_lines_name_it(tmp_path: Path, lab_clouds
         api.stop()
 
     lines = [json.loads(line) for line in (tmp_path / "api.log").read_text().splitlines()]
-    of_job = [line for line in lines if line["job_id"] == job_id]
-    assert all(line["connection_id"] == connection_id for line in of_job)
+    of_job = [line for line in lines if line["extra"].get("job_id") == job_id]
+    assert all(line["extra"]["connection_id"] == connection_id for line in of_job)
     created = [line for line in of_job if " created network " in line["message"]]
-    assert sorted(line["site"] for line in created) == ["east", "west"]
+    assert sorted(line["extra"]["site"] for line in created) == ["east", "west"]
     assert any("succeeded" in line["message"] for line in of_job)
-    assert {"time", "level", "logger", "message"} <= set(lines[0])
+    assert {"asctime", "levelname", "name", "message"} <= set(lines[0])

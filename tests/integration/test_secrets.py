@@ -15,7 +15,15 @@ from tests.integration.harness import SITES, ApiProcess, write_config
 
 
 def test_the_key_is_in_no_log_database_or_response(tmp_path: Path, lab_clouds: str) -> None:
-    config = write_config(tmp_path, lab_clouds, free_port(), debug=True)  # the chattiest logs
+    config = write_config(tmp_path, lab_clouds, free_port(), debug=True)
+    # The chattiest logs: the cloud libraries' DEBUG lines carry the request bodies.
+    config.write_text(
+        config.read_text().replace(
+            "[DEFAULT]\n",
+            "[DEFAULT]\ndefault_log_levels = keystoneauth=DEBUG,openstack=DEBUG,urllib3=DEBUG\n",
+            1,
+        )
+    )
     subprocess.run(
         [
             str(Path(sys.executable).parent / "georedflow-manage"),

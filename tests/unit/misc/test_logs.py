@@ -1,11 +1,14 @@
-import io
 import json
 import logging
+from collections.abc import Iterator
 from concurrent import futures
+from pathlib import Path
 
 import pytest
+from oslo_config import cfg
 
 from georedflow import logs
+from georedflow.conf import register_opts
 from georedflow.logs import MASK, SecretMasker, mask
 
 SECRET = "s3cr3t-Value_0123456789"
@@ -43,15 +46,30 @@ def test_the_filter_masks_formatted_records_and_exceptions() -> None:
     assert "body" in record.getMessage()
 
 
-def test_json_lines_name_the_job_connection_and_site_even_in_task_threads() -> None:
-    stream = io.StringIO()
-    handler = logging.StreamHandler(stream)
-    handler.addFilter(SecretMasker())
-    handler.addFilter(logs.JobContext())
-    handler.setFormatter(logs.JsonFormatter())
+@pytest.fixture
+def json_log_file(tmp_path: Path) -> Iterator[Path]:
+    """Logging set up by oslo.log as georedflow sets it up: JSON lines into a file."""
+    root = logging.getLogger()
+    before = (list(root.handlers), root.level)
+    conf = cfg.ConfigOpts()
+    register_opts(conf)
+    path = tmp_path / "georedflow.log"
+    conf([f"--log-file={path}"], project="georedflow", default_config_files=[])
+    conf.set_override("use_json", True)
+    logs.setup(conf, "test")
+    yield path
+    for handler in list(root.handlers):
+        root.removeHandler(handler)
+        handler.close()
+    for handler in before[0]:
+        root.addHandler(handler)
+    root.setLevel(before[1])
+
+
+def test_json_lines_name_the_job_connection_and_site_even_in_task_threads(
+    json_log_file: Path,
+) -> None:
     log = logging.getLogger("georedflow.test.json")
-    log.addHandler(handler)
-    log.setLevel(logging.INFO)
 
     def task() -> None:
         logs.ROLE.set("remote")
@@ -62,14 +80,22 @@ def test_json_lines_name_the_job_connection_and_site_even_in_task_threads() -> N
         log.info("planning")
         logs.ContextExecutor(pool).submit(task).result()
     log.info("between jobs")
+    try:
+        raise ValueError(f"password={SECRET}")
+    except ValueError:
+        log.exception("it failed")
     pool.shutdown()
-    log.removeHandler(handler)
 
-    lines = [json.loads(line) for line in stream.getvalue().splitlines()]
-    assert [(x["job_id"], x["connection_id"], x["site"]) for x in lines] == [
+    text = json_log_file.read_text()
+    lines = [json.loads(line) for line in text.splitlines()]
+    lines = [line for line in lines if line["name"] == "georedflow.test.json"]
+    context = [tuple(x["extra"].get(k) for k in logs.CONTEXT_KEYS) for x in lines]
+    assert context == [
         ("job-1", "conn-1", None),
         ("job-1", "conn-1", "west"),
         (None, None, None),
+        (None, None, None),
     ]
-    assert SECRET not in stream.getvalue()
+    assert SECRET not in text  # in messages and in the rendered traceback
     assert lines[1]["message"] == f"made it with psk={MASK}"
+    assert "ValueError" in lines[3]["traceback"] and MASK in lines[3]["traceback"]
