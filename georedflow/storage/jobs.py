@@ -119,6 +119,7 @@ class JobRepository:
             if task is None:
                 task = JobTask(job_id=job_id, name=name)
                 session.add(task)
+            counted = "SUCCESS" in (state, task.state)  # progress counts SUCCESS only
             task.state = state
             task.worker = worker or task.worker
             if state == "RUNNING":
@@ -127,8 +128,9 @@ class JobRepository:
                 task.finished_at = at
             if error is not None:
                 task.error = error
-            session.flush()
-            self._update_progress(session, job_id)
+            if counted:
+                session.flush()
+                self._update_progress(session, job_id)
 
     @staticmethod
     def _update_progress(session: Session, job_id: str) -> None:
