@@ -12,9 +12,16 @@ each small enough to go upstream:
 - every flow save (each change of the flow's state) reads all its atoms back and
   rewrites each of them, although TaskFlow's storage saves each atom itself whenever
   it changes; only the atoms new to the flow need writing (``update_flow_details``).
+
+One choice is georedflow's own, not a fix: a save that changes nothing but a task's
+progress (TaskFlow saves 0.0 after RUNNING and 1.0 after SUCCESS, two of a task's
+four saves) is not written. Nothing reads progress back from a logbook: a job's
+progress comes from its task rows, and a resumed engine needs states and results.
 """
 
+import collections
 import contextlib
+import threading
 from typing import Any
 
 import sqlalchemy as sa
@@ -23,6 +30,9 @@ from sqlalchemy import exc as sa_exc
 from taskflow import exceptions as tf_exc
 from taskflow.persistence.backends import impl_sqlalchemy
 from taskflow.persistence.backends.sqlalchemy import tables
+from taskflow.storage import META_PROGRESS, META_PROGRESS_DETAILS
+
+_PROGRESS = (META_PROGRESS, META_PROGRESS_DETAILS)
 
 
 class _CachedTablesConnection(impl_sqlalchemy.Connection):  # type: ignore[misc]
@@ -38,14 +48,18 @@ class _CachedTablesConnection(impl_sqlalchemy.Connection):  # type: ignore[misc]
     def update_atom_details(self, atom_detail: Any) -> Any:
         """The parent's save, without its read: ``AtomDetail.merge`` takes state,
         intention, results, failures, meta and version from the new detail, so what it
-        writes after reading is the new detail's ``to_dict()`` itself."""
+        writes after reading is the new detail's ``to_dict()`` itself. Not written when
+        only its progress moved since this process last wrote it."""
         atomdetails = self._tables.atomdetails
+        values = atom_detail.to_dict()
+        if not self._backend.written.changed(atom_detail.uuid, values):
+            return atom_detail
         try:
             with self._engine.begin() as conn:
                 updated = conn.execute(
                     sa.update(atomdetails)
                     .where(atomdetails.c.uuid == atom_detail.uuid)
-                    .values(atom_detail.to_dict())
+                    .values(values)
                 ).rowcount
         except sa_exc.SQLAlchemyError:
             tf_exc.raise_with_cause(
@@ -54,6 +68,7 @@ class _CachedTablesConnection(impl_sqlalchemy.Connection):  # type: ignore[misc]
             )
         if not updated:
             raise tf_exc.NotFound(f"No atom details found with uuid '{atom_detail.uuid}'")
+        self._backend.written.remember(atom_detail.uuid, values)
         return atom_detail
 
     def update_flow_details(self, flow_detail: Any) -> Any:
@@ -91,11 +106,38 @@ class _CachedTablesConnection(impl_sqlalchemy.Connection):  # type: ignore[misc]
         return flow_detail
 
 
+class _Written:
+    """What this process last wrote of each atom, progress aside (the latest atoms only)."""
+
+    _SIZE = 4096
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._last: collections.OrderedDict[str, dict[str, Any]] = collections.OrderedDict()
+
+    @staticmethod
+    def _without_progress(values: dict[str, Any]) -> dict[str, Any]:
+        meta = {k: v for k, v in (values.get("meta") or {}).items() if k not in _PROGRESS}
+        return {**values, "meta": meta}
+
+    def changed(self, uuid: str, values: dict[str, Any]) -> bool:
+        with self._lock:
+            return self._last.get(uuid) != self._without_progress(values)
+
+    def remember(self, uuid: str, values: dict[str, Any]) -> None:
+        with self._lock:
+            self._last[uuid] = self._without_progress(values)
+            self._last.move_to_end(uuid)
+            while len(self._last) > self._SIZE:
+                self._last.popitem(last=False)
+
+
 class CachedTablesBackend(impl_sqlalchemy.SQLAlchemyBackend):  # type: ignore[misc]
     def __init__(self, conf: dict[str, Any], engine: Engine) -> None:
         super().__init__(conf, engine=engine)
         self.metadata = sa.MetaData()
         self.tables = tables.fetch(self.metadata)
+        self.written = _Written()
 
     def get_connection(self) -> impl_sqlalchemy.Connection:
         conn = _CachedTablesConnection(self, upgrade_lock=self._upgrade_lock)
