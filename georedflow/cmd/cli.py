@@ -3,297 +3,188 @@
     georedflow site list
     georedflow connection create --name vnf-a --mode warm --technology ipsec \\
         --local east --remote west --wait
-    georedflow connection activate CONNECTION_ID --wait
-    georedflow config put CONNECTION_ID vnf-config.json
+    georedflow connection activate vnf-a --wait
+    georedflow config put vnf-a vnf-config.json
     georedflow job watch JOB_ID
 
-Authentication: --token (or GEOREDFLOW_TOKEN / OS_TOKEN), or --os-cloud (or
-OS_CLOUD) naming a clouds.yaml entry to get a Keystone token from.
+The same commands as ``openstack georedundancy ...`` (georedflow.osc), under a short name.
+The API: --url (or GEOREDFLOW_URL); else, with --os-cloud (or OS_CLOUD) naming a
+clouds.yaml entry, the 'georedundancy' endpoint of that cloud's service catalog, called
+with the cloud's Keystone token; else http://127.0.0.1:9797. A token without a cloud:
+--token (or GEOREDFLOW_TOKEN / OS_TOKEN).
 """
 
 import argparse
+import importlib.metadata
 import os
 import sys
-from collections.abc import Callable, Sequence
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, TextIO
+
+from cliff.app import App
+from cliff.commandmanager import CommandManager
+from cliff.display import DisplayCommandBase
 
 import georedflow
-from georedflow.client import output
-from georedflow.client.api import ApiClient, ClientError
-from georedflow.client.progress import watch
+from georedflow.client.api import ApiClient
+from georedflow.osc import plugin
 
 DEFAULT_URL = "http://127.0.0.1:9797"
-SITE_COLUMNS = ["name", "cloud", "region", "cell", "status", "id"]
-CONNECTION_COLUMNS = ["id", "name", "technology", "mode", "scope", "state"]
-JOB_COLUMNS = ["id", "kind", "state", "progress", "attempts", "connection_id"]
+COMMANDS = f"openstack.{plugin.API_NAME}.v{plugin.DEFAULT_API_VERSION}"
+PREFIX = f"{plugin.API_NAME}_"  # openstack georedundancy site list → georedflow site list
+FORMAT_OPTIONS = ("-f", "--format")
+VALUED_OPTIONS = ("--url", "--token", "--os-cloud", "--log-file")  # the global ones
 
 
-def _token(args: argparse.Namespace) -> str | None:
-    if args.token:
-        return str(args.token)
-    if args.os_cloud:
-        import openstack.config
+class Commands(CommandManager):
+    """OpenStackClient's georedflow commands, without their ``georedundancy`` word."""
 
-        region = openstack.config.OpenStackConfig().get_one(cloud=args.os_cloud)
-        return str(region.get_session().get_token())
-    return None
+    def load_commands(self, namespace: str) -> None:
+        self.group_list.append(namespace)
+        for entry in importlib.metadata.entry_points(group=namespace):
+            self.commands[entry.name.removeprefix(PREFIX).replace("_", " ")] = entry
 
 
-def _endpoint(text: str) -> dict[str, str]:
-    """``SITE`` or ``SITE:CIDR`` → an endpoint body."""
-    site, _, cidr = text.partition(":")
-    return {"site": site, **({"cidr": cidr} if cidr else {})}
+class Clients:
+    """What the commands ask for as ``app.client_manager``, as in OpenStackClient."""
+
+    def __init__(self, options: argparse.Namespace, api: ApiClient | None = None) -> None:
+        self._options = options
+        self._api = api
+
+    @property
+    def georedundancy(self) -> ApiClient:
+        if self._api is None:
+            self._api = connect(self._options)
+        return self._api
+
+    def close(self) -> None:
+        if self._api is not None:
+            self._api.close()
 
 
-def _physnets(items: list[str]) -> dict[str, str]:
-    return dict(item.split("=", 1) for item in items)
+def connect(options: argparse.Namespace) -> ApiClient:
+    if not options.os_cloud:
+        return ApiClient(options.url or DEFAULT_URL, options.token)
+    import openstack.config
 
-
-def _wait_for(api: ApiClient, job: dict[str, Any]) -> int:
-    final = watch(api, job["id"])
-    if final["state"] == "FAILED":
-        error = final.get("error") or {}
-        print(
-            f"georedflow: job {final['id']} failed in {error.get('task')}: {error.get('message')}",
-            file=sys.stderr,
+    cloud = openstack.config.OpenStackConfig().get_one(cloud=options.os_cloud)
+    session = cloud.get_session()
+    url = options.url or cloud.config.get(f"{plugin.SERVICE_TYPE}_endpoint_override")
+    if not url:
+        interface = cloud.get_interface()  # one for every service unless configured per service
+        url = plugin.catalog_url(
+            session, interface if isinstance(interface, str) else None, cloud.region_name
         )
-        return 1
-    print(f"job {final['id']} {final['state']}", file=sys.stderr)
-    return 0
+    return ApiClient(plugin.base_url(url), session=session)
 
 
-def _site(api: ApiClient, args: argparse.Namespace) -> int:
-    if args.action == "list":
-        print(output.render(api.call("GET", "/v1/sites")["sites"], args.format, SITE_COLUMNS))
-    elif args.action == "show":
-        print(output.render(api.call("GET", f"/v1/sites/{args.site}"), args.format))
-    elif args.action == "create":
-        body = {
-            "name": args.name,
-            "cloud": args.cloud,
-            "region": args.region,
-            "cell": args.cell,
-            "external_network": args.external_network,
-            "physical_networks": _physnets(args.physnet),
-            "description": args.description,
-        }
-        print(output.render(api.call("POST", "/v1/sites", json=body), args.format))
-    elif args.action == "delete":
-        api.call("DELETE", f"/v1/sites/{args.site}")
-    elif args.action == "probe":
-        job = api.call("POST", f"/v1/sites/{args.site}/probe")
-        return _wait_for(api, job) if args.wait else _show_job(job, args)
-    return 0
-
-
-def _show_job(job: dict[str, Any], args: argparse.Namespace) -> int:
-    print(output.render(job, args.format))
-    return 0
-
-
-def _connection(api: ApiClient, args: argparse.Namespace) -> int:
-    if args.action == "list":
-        filters = {
-            k: getattr(args, k) for k in ("state", "site", "technology", "mode") if getattr(args, k)
-        }
-        found = api.call("GET", "/v1/connections", params=filters)["connections"]
-        print(output.render(found, args.format, CONNECTION_COLUMNS))
-        return 0
-    if args.action == "show":
-        print(output.render(api.call("GET", f"/v1/connections/{args.id}"), args.format))
-        return 0
-    if args.action == "create":
-        options = {
-            "segmentation_id": args.segmentation_id,
-            "mtu": args.mtu,
-            "route_targets": args.route_target or None,
-            "bandwidth_mbps": args.bandwidth_mbps,
-            "prebuild": True if args.prebuild else None,
-            "activation_callback": args.activation_callback,
-        }
-        body = {
-            "name": args.name,
-            "mode": args.mode,
-            "technology": args.technology,
-            "local": _endpoint(args.local),
-            "remote": _endpoint(args.remote),
-            "options": {k: v for k, v in options.items() if v is not None},
-        }
-        accepted = api.call("POST", "/v1/connections", json=body)
-    elif args.action == "delete":
-        accepted = api.call("DELETE", f"/v1/connections/{args.id}")
-    else:  # activate, verify, repair
-        accepted = api.call("POST", f"/v1/connections/{args.id}/{args.action}")
-    if not args.wait:
-        print(output.render(accepted, args.format))
-        return 0
-    code = _wait_for(api, accepted["job"])
-    if args.action != "delete":
-        shown = api.call("GET", f"/v1/connections/{accepted['connection']['id']}")
-        print(output.render(shown, args.format))
-    return code
-
-
-def _config(api: ApiClient, args: argparse.Namespace) -> int:
-    path = f"/v1/connections/{args.connection}/config"
-    if args.action == "get":
-        params = {"version": args.version} if args.version else {}
-        response = api.request("GET", path, params=params)
-        sys.stdout.write(response.text)
-        print(
-            f"config version {response.headers.get('georedflow-config-version')}", file=sys.stderr
+class Georedflow(App):
+    def __init__(
+        self,
+        stdout: TextIO | None = None,
+        stderr: TextIO | None = None,
+        api: ApiClient | None = None,
+    ) -> None:
+        """``api``: this client instead of one from the options (tests)."""
+        super().__init__(
+            description=__doc__,
+            version=georedflow.__version__,
+            command_manager=Commands(COMMANDS),
+            stdout=stdout,
+            stderr=stderr,
+            deferred_help=True,
         )
-        return 0
-    source = sys.stdin.buffer if args.file == "-" else open(args.file, "rb")  # noqa: SIM115
-    with source:
-        content = source.read()
-    media_type = args.content_type or (
-        "application/json" if args.file.endswith(".json") else "text/plain"
-    )
-    stored = api.call("PUT", path, content=content, headers={"Content-Type": media_type})
-    print(output.render(stored, args.format))
-    return 0
+        self._api = api
+        self.client_manager: Clients | None = None
+
+    def build_option_parser(
+        self,
+        description: str | None,
+        version: str | None,
+        argparse_kwargs: dict[str, Any] | None = None,
+    ) -> argparse.ArgumentParser:
+        parser = super().build_option_parser(
+            description,
+            version,
+            {**(argparse_kwargs or {}), "formatter_class": argparse.RawDescriptionHelpFormatter},
+        )
+        parser.add_argument(
+            "--url",
+            default=os.environ.get("GEOREDFLOW_URL"),
+            help="georedflow API endpoint (env GEOREDFLOW_URL); default: the catalog's "
+            f"with --os-cloud, else {DEFAULT_URL}",
+        )
+        parser.add_argument(
+            "--token",
+            default=os.environ.get("GEOREDFLOW_TOKEN") or os.environ.get("OS_TOKEN"),
+            help="Keystone token (env GEOREDFLOW_TOKEN or OS_TOKEN)",
+        )
+        parser.add_argument(
+            "--os-cloud",
+            default=os.environ.get("OS_CLOUD"),
+            help="clouds.yaml entry: its token, and the API from its catalog (env OS_CLOUD)",
+        )
+        return parser
+
+    def initialize_app(self, argv: list[str]) -> None:
+        self.client_manager = Clients(self.options, self._api)
+
+    def clean_up(self, cmd: Any, result: int, err: BaseException | None) -> None:
+        if self.client_manager is not None:
+            self.client_manager.close()
+
+    def run(self, argv: list[str]) -> int:
+        """cliff's run, with today's command line kept: a ``-f`` before the command
+        (``georedflow -f json connection list``) and ``config get ID --version N``."""
+        head, command, given = self._split(argv)
+        if not command:
+            if not any(w in ("-h", "--help", "--version") for w in head):
+                self.parser.print_help(self.stdout)  # as before: no command, the help
+                return 0
+            return super().run(argv)
+        # cliff parses its global options in the whole line, where --version would be its
+        # own: after the command it is the config version (the command's --config-version).
+        command = [_config_version(word) for word in command]
+        if given:
+            try:
+                factory, _, _ = self.command_manager.find_command(list(command))
+                shows = issubclass(factory, DisplayCommandBase)
+            except ValueError:  # not a command: cliff says so
+                shows = True
+            command += given if shows else []
+        return super().run(head + command)
+
+    @staticmethod
+    def _split(argv: list[str]) -> tuple[list[str], list[str], list[str]]:
+        """The global options, the command with its own, and a ``-f`` given before it."""
+        head: list[str] = []
+        given: list[str] = []
+        at = 0
+        while at < len(argv) and argv[at].startswith("-"):
+            word = argv[at]
+            if word in FORMAT_OPTIONS:
+                given = argv[at : at + 2]
+            elif word.startswith("--format="):
+                given = [word]
+            else:
+                head += argv[at : at + (2 if word in VALUED_OPTIONS else 1)]
+            at += 2 if word in FORMAT_OPTIONS or word in VALUED_OPTIONS else 1
+        return head, argv[at:], given
+
+    def interact(self) -> None:
+        """Never cliff's interactive shell."""
+        self.parser.print_help(self.stdout)
 
 
-def _job(api: ApiClient, args: argparse.Namespace) -> int:
-    if args.action == "list":
-        print(output.render(api.call("GET", "/v1/jobs")["jobs"], args.format, JOB_COLUMNS))
-        return 0
-    if args.action == "show":
-        return _show_job(api.call("GET", f"/v1/jobs/{args.id}"), args)
-    return _wait_for(api, {"id": args.id})
-
-
-def _status(api: ApiClient, args: argparse.Namespace) -> int:
-    body = api.call("GET", "/readyz")
-    print(f"{api.url}: ready (database revision {body.get('database_revision')})")
-    return 0
-
-
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="georedflow", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {georedflow.__version__}")
-    parser.add_argument(
-        "--url",
-        default=os.environ.get("GEOREDFLOW_URL", DEFAULT_URL),
-        help="georedflow API endpoint (env GEOREDFLOW_URL; default %(default)s)",
-    )
-    parser.add_argument(
-        "--token",
-        default=os.environ.get("GEOREDFLOW_TOKEN") or os.environ.get("OS_TOKEN"),
-        help="Keystone token",
-    )
-    parser.add_argument(
-        "--os-cloud",
-        default=os.environ.get("OS_CLOUD"),
-        help="clouds.yaml entry to get a Keystone token from",
-    )
-    parser.add_argument("-f", "--format", choices=["table", "json"], default="table")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    commands.add_parser("status", help="show whether the API is up and ready")
-
-    site = commands.add_parser("site", help="sites (NFVIs)").add_subparsers(
-        dest="action", required=True
-    )
-    site.add_parser("list")
-    for action in ("show", "delete"):
-        site.add_parser(action).add_argument("site")
-    probe = site.add_parser("probe")
-    probe.add_argument("site")
-    probe.add_argument("--wait", action="store_true")
-    create = site.add_parser("create")
-    create.add_argument("--name", required=True)
-    create.add_argument("--cloud", required=True, help="clouds.yaml entry")
-    create.add_argument("--region")
-    create.add_argument("--cell")
-    create.add_argument("--external-network")
-    create.add_argument(
-        "--physnet",
-        action="append",
-        default=[],
-        metavar="ROLE=PHYSNET",
-        help="dci=... or cell=...; repeat",
-    )
-    create.add_argument("--description", default="")
-
-    conn = commands.add_parser("connection", help="connections").add_subparsers(
-        dest="action", required=True
-    )
-    listing = conn.add_parser("list")
-    for name in ("state", "site", "technology", "mode"):
-        listing.add_argument(f"--{name}")
-    conn.add_parser("show").add_argument("id")
-    for action, about in (
-        ("delete", "undo the connection on both sites"),
-        ("activate", "fail over: the backup becomes primary (a cold one is built first)"),
-        ("verify", "compare both sites with the record"),
-        ("repair", "replace what drifted, make again what is missing"),
-    ):
-        command = conn.add_parser(action, help=about)
-        command.add_argument("id")
-        command.add_argument("--wait", action="store_true", help="follow the job to its end")
-    new = conn.add_parser("create")
-    new.add_argument("--name", required=True)
-    new.add_argument("--mode", required=True, choices=["hot", "warm", "cold"])
-    new.add_argument(
-        "--technology",
-        required=True,
-        choices=["vlan", "vxlan", "gre", "ipsec", "bgpvpn", "segments"],
-    )
-    new.add_argument("--local", required=True, metavar="SITE[:CIDR]")
-    new.add_argument("--remote", required=True, metavar="SITE[:CIDR]")
-    new.add_argument("--segmentation-id", type=int)
-    new.add_argument("--mtu", type=int)
-    new.add_argument("--route-target", action="append")
-    new.add_argument("--bandwidth-mbps", type=int, help="hot: the guaranteed bandwidth")
-    new.add_argument("--prebuild", action="store_true", help="cold: build the link at once")
-    new.add_argument("--activation-callback", help="URL the config goes to on activation")
-    new.add_argument("--wait", action="store_true", help="follow the job to its end")
-
-    config = commands.add_parser("config", help="config snapshots of a VNF").add_subparsers(
-        dest="action", required=True
-    )
-    put = config.add_parser("put", help="store a new version (JSON or text)")
-    put.add_argument("connection")
-    put.add_argument("file", help="a file, or - for standard input")
-    put.add_argument("--content-type", help="default: application/json for *.json, else text")
-    get = config.add_parser("get", help="print the latest version, or --version N")
-    get.add_argument("connection")
-    get.add_argument("--version", type=int)
-
-    job = commands.add_parser("job", help="jobs").add_subparsers(dest="action", required=True)
-    job.add_parser("list")
-    job.add_parser("show").add_argument("id")
-    job.add_parser("watch").add_argument("id")
-    return parser
-
-
-COMMANDS: dict[str, Callable[[ApiClient, argparse.Namespace], int]] = {
-    "status": _status,
-    "site": _site,
-    "connection": _connection,
-    "config": _config,
-    "job": _job,
-}
+def _config_version(word: str) -> str:
+    if word == "--version" or word.startswith("--version="):
+        return word.replace("--version", "--config-version", 1)
+    return word
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if args.command is None:
-        parser.print_help()
-        return 0
-    try:
-        api = ApiClient(args.url, _token(args))
-        try:
-            return COMMANDS[args.command](api, args)
-        finally:
-            api.close()
-    except ClientError as error:
-        print(f"georedflow: {error}", file=sys.stderr)
-        return 1
+    return Georedflow().run(list(sys.argv[1:] if argv is None else argv))
 
 
 if __name__ == "__main__":

@@ -2,15 +2,6 @@ from georedflow.client import output
 from georedflow.client.progress import bar, current_tasks
 
 
-def test_table_aligns_columns_and_renders_nested_values() -> None:
-    text = output.table([{"a": "x", "b": {"k": 1}}, {"a": "longer", "b": None}], ["a", "b"])
-
-    lines = text.splitlines()
-    assert len({len(line) for line in lines}) == 1
-    assert '{"k":1}' in text
-    assert "| longer |" in text
-
-
 def test_progress_names_what_each_site_is_doing() -> None:
     job = {
         "tasks": [
@@ -24,30 +15,45 @@ def test_progress_names_what_each_site_is_doing() -> None:
     assert bar(0.5, width=10) == "[#####.....]  50%"
 
 
-def test_a_record_flattens_endpoints_and_summarises_resources() -> None:
-    text = output.record(
+def test_an_endpoint_reads_a_line_per_key_with_its_resources_summarised() -> None:
+    text = output.text(
         {
-            "id": "c1",
-            "local": {
-                "site": "east",
-                "resources": [{"type": "network", "id": "n1"}, {"type": "subnet", "id": "s1"}],
-            },
+            "site": "east",
+            "cidr": None,
+            "resources": [{"type": "network", "id": "n1"}, {"type": "subnet", "id": "s1"}],
         }
     )
 
-    assert "| local.site      | east            |" in text
-    assert "| local.resources | network, subnet |" in text
+    assert text.splitlines() == ["site=east", "cidr=", "resources=network n1, subnet s1"]
 
 
-def test_a_record_names_each_leftover_by_site_kind_and_id() -> None:
-    shown = output.record(
-        {
-            "state": "ERROR",
-            "leftovers": [
-                {"site": "west", "role": "remote", "type": "network", "id": "n-1", "name": "x"},
-                {"site": "east", "role": "local", "type": "subnet", "id": None, "name": "y"},
-            ],
-        }
-    )
+def test_each_leftover_and_finding_is_named_by_site_kind_and_id() -> None:
+    leftovers = [
+        {"site": "west", "role": "remote", "type": "network", "id": "n-1", "name": "x"},
+        {"site": "east", "role": "local", "type": "subnet", "id": None, "name": "y"},
+    ]
+    findings = [{"site": "east", "role": "local", "type": "subnet", "id": "s", "problem": "gone"}]
 
-    assert "west network n-1, east subnet" in shown
+    assert output.text(leftovers).splitlines() == ["west network n-1", "east subnet"]
+    assert output.text(findings) == "east subnet s gone"
+
+
+def test_a_long_list_is_cut_with_a_hint_unless_asked_for() -> None:
+    names = [f"extension-{i}" for i in range(50)]
+    tasks = [{"name": f"T{i}", "state": "SUCCESS", "site": None} for i in range(20)]
+
+    short = output.text(names, column="capabilities")
+    some = output.text(tasks, column="tasks").splitlines()
+
+    assert len(short) <= output.LINE and short.startswith("50: extension-0, extension-1")
+    assert short.endswith("… (-c capabilities or -f json)")
+    assert output.text(names, full=True).splitlines() == names
+    assert len(some) == output.LINES and some[-1] == "… 13 more (-c tasks or -f json)"
+    assert len(output.text(tasks, full=True).splitlines()) == 20
+
+
+def test_machines_get_the_value_as_it_came() -> None:
+    value = output.Value({"a": [1, 2]}, column="x")
+
+    assert value.machine_readable() == {"a": [1, 2]}
+    assert value.human_readable() == "a=[1,2]"

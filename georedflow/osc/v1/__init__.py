@@ -1,0 +1,1 @@
+"""The commands of API v1, one module to a resource family."""

@@ -1,0 +1,172 @@
+"""Connections: the georedundant links between two sites (by name or id)."""
+
+import argparse
+from typing import Any
+
+from georedflow.client.lookup import connection_id, find_connection, pages
+from georedflow.osc.v1.base import Base, List, Show, add_wait
+from georedflow.technologies import Technology
+
+COLUMNS = ("id", "name", "technology", "mode", "scope", "state")
+FILTERS = ("state", "site", "technology", "mode")
+
+
+def endpoint(text: str) -> dict[str, str]:
+    """``SITE`` or ``SITE:CIDR`` → an endpoint body."""
+    site, _, cidr = text.partition(":")
+    return {"site": site, **({"cidr": cidr} if cidr else {})}
+
+
+def add_connection(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("connection", metavar="<connection>", help="name or id")
+
+
+class ListConnection(List):
+    """List the connections, with filters."""
+
+    columns = COLUMNS
+
+    def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
+        parser = super().get_parser(prog_name)
+        for name in FILTERS:
+            parser.add_argument(f"--{name}", help=f"only the connections with this {name}")
+        parser.add_argument("--limit", type=int, help="one page of at most this many")
+        parser.add_argument("--marker", help="the page after this connection id")
+        return parser
+
+    def documents(self, parsed_args: argparse.Namespace) -> list[dict[str, Any]]:
+        filters = {k: getattr(parsed_args, k) for k in FILTERS if getattr(parsed_args, k)}
+        if parsed_args.limit is None and parsed_args.marker is None:
+            return list(pages(self.api, "/v1/connections", "connections", filters))
+        page = {"limit": parsed_args.limit, "marker": parsed_args.marker}
+        params = {**filters, **{k: v for k, v in page.items() if v is not None}}
+        found: list[dict[str, Any]] = self.api.call("GET", "/v1/connections", params=params)[
+            "connections"
+        ]
+        return found
+
+
+class ShowConnection(Show):
+    """Show a connection: state, scope, what was built on each side, its current job."""
+
+    def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
+        parser = super().get_parser(prog_name)
+        add_connection(parser)
+        return parser
+
+    def document(self, parsed_args: argparse.Namespace) -> dict[str, Any]:
+        return find_connection(self.api, parsed_args.connection)
+
+
+class _Change(Show):
+    """A change of a connection: shows the connection, after its job with ``--wait``."""
+
+    def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
+        parser = super().get_parser(prog_name)
+        self.add_arguments(parser)
+        add_wait(parser)
+        return parser
+
+    def add_arguments(self, parser: argparse.ArgumentParser) -> None:
+        add_connection(parser)
+
+    def start(self, parsed_args: argparse.Namespace) -> dict[str, Any]:
+        """Ask for the change: the API's answer, the connection and its job."""
+        raise NotImplementedError
+
+    def document(self, parsed_args: argparse.Namespace) -> dict[str, Any]:
+        accepted = self.start(parsed_args)
+        if not parsed_args.wait:
+            shown: dict[str, Any] = accepted["connection"]
+            return shown  # its job_id is the job just started
+        self.wait_for(accepted["job"])
+        return self.after(accepted)
+
+    def after(self, accepted: dict[str, Any]) -> dict[str, Any]:
+        found: dict[str, Any] = self.api.call(
+            "GET", f"/v1/connections/{accepted['connection']['id']}"
+        )
+        return found
+
+
+class CreateConnection(_Change):
+    """Create a connection between two sites (202: a job builds it)."""
+
+    def add_arguments(self, parser: argparse.ArgumentParser) -> None:
+        parser.add_argument("--name", required=True)
+        parser.add_argument("--mode", required=True, choices=["hot", "warm", "cold"])
+        parser.add_argument("--technology", required=True, choices=[t.value for t in Technology])
+        parser.add_argument("--local", required=True, metavar="SITE[:CIDR]")
+        parser.add_argument("--remote", required=True, metavar="SITE[:CIDR]")
+        parser.add_argument("--segmentation-id", type=int)
+        parser.add_argument("--mtu", type=int)
+        parser.add_argument("--route-target", action="append", metavar="ASN:NN")
+        parser.add_argument("--bandwidth-mbps", type=int, help="hot: the guaranteed bandwidth")
+        parser.add_argument("--prebuild", action="store_true", help="cold: build the link at once")
+        parser.add_argument("--activation-callback", help="URL the config goes to on activation")
+
+    def start(self, parsed_args: argparse.Namespace) -> dict[str, Any]:
+        options = {
+            "segmentation_id": parsed_args.segmentation_id,
+            "mtu": parsed_args.mtu,
+            "route_targets": parsed_args.route_target or None,
+            "bandwidth_mbps": parsed_args.bandwidth_mbps,
+            "prebuild": True if parsed_args.prebuild else None,
+            "activation_callback": parsed_args.activation_callback,
+        }
+        body = {
+            "name": parsed_args.name,
+            "mode": parsed_args.mode,
+            "technology": parsed_args.technology,
+            "local": endpoint(parsed_args.local),
+            "remote": endpoint(parsed_args.remote),
+            "options": {k: v for k, v in options.items() if v is not None},
+        }
+        accepted: dict[str, Any] = self.api.call("POST", "/v1/connections", json=body)
+        return accepted
+
+
+class DeleteConnection(Base):
+    """Undo a connection on both sites (202: a job removes it)."""
+
+    def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
+        parser = super().get_parser(prog_name)
+        add_connection(parser)
+        add_wait(parser)
+        return parser
+
+    def take_action(self, parsed_args: argparse.Namespace) -> int:
+        found = connection_id(self.api, parsed_args.connection)
+        job = self.api.call("DELETE", f"/v1/connections/{found}")["job"]
+        if parsed_args.wait:
+            self.wait_for(job)
+        else:
+            self.app.stderr.write(f"connection {found} deleting: job {job['id']}\n")
+        return 0
+
+
+class _Action(_Change):
+    action = ""
+
+    def start(self, parsed_args: argparse.Namespace) -> dict[str, Any]:
+        found = connection_id(self.api, parsed_args.connection)
+        accepted: dict[str, Any] = self.api.call("POST", f"/v1/connections/{found}/{self.action}")
+        return accepted
+
+
+class ActivateConnection(_Action):
+    """Fail over: the backup becomes primary (a cold one is built first)."""
+
+    action = "activate"
+
+
+class VerifyConnection(_Action):
+    """Compare both sites with the record (findings in the connection)."""
+
+    action = "verify"
+
+
+class RepairConnection(_Action):
+    """Replace what drifted, make again what is missing."""
+
+    action = "repair"
