@@ -12,7 +12,7 @@ from typing import Any
 from cliff import command, lister, show
 
 from georedflow.client import output
-from georedflow.client.api import ApiClient, ClientError
+from georedflow.client.api import ApiClient
 from georedflow.client.progress import watch
 
 WIDTH = 100  # the widest a table is drawn, unless CLIFF_MAX_TERM_WIDTH says otherwise
@@ -76,16 +76,15 @@ def add_wait(parser: argparse.ArgumentParser) -> None:
     )
 
 
-class _Display(Base):
+class Show(Base, show.ShowOne):
+    """One resource: a field per row; nested values short in a table, whole in JSON."""
+
     def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
         parser = super().get_parser(prog_name)
-        if any(a.dest == "max_width" for a in parser._actions):
-            parser.set_defaults(max_width=table_width())
+        # Fit 100 columns: the formatter wraps what is still wider. (Lists are not wrapped:
+        # an id cut in two cannot be copied.)
+        parser.set_defaults(max_width=table_width())
         return parser
-
-
-class Show(_Display, show.ShowOne):
-    """One resource: a field per row; nested values short in a table, whole in JSON."""
 
     def document(self, parsed_args: argparse.Namespace) -> dict[str, Any]:
         raise NotImplementedError
@@ -96,7 +95,7 @@ class Show(_Display, show.ShowOne):
         return columns, output.cells(found, columns, parsed_args.columns or ())
 
 
-class List(_Display, lister.Lister):
+class List(Base, lister.Lister):
     """Resources: a few columns in a table; every field in JSON or YAML, or by ``-c``."""
 
     columns: Sequence[str] = ()
@@ -112,6 +111,3 @@ class List(_Display, lister.Lister):
         else:
             columns = list(self.columns)
         return columns, [output.cells(doc, columns, asked) for doc in found]
-
-
-__all__ = ["Base", "ClientError", "List", "Show", "add_wait", "table_width"]

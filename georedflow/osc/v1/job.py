@@ -7,7 +7,7 @@ from urllib.parse import quote
 from georedflow.client.lookup import connection_id, pages
 from georedflow.osc.v1.base import Base, List, Show
 
-COLUMNS = ("id", "kind", "state", "progress", "attempts", "connection_id", "created_at")
+COLUMNS = ("id", "kind", "state", "progress", "connection_id")  # the rest: -c or -f json
 
 
 def newest_first(jobs: list[dict[str, Any]]) -> list[dict[str, Any]]:
