@@ -137,3 +137,51 @@ def test_a_reader_that_goes_away_ends_the_command_quietly() -> None:
 
     assert code == 141  # as if SIGPIPE had ended it, like any Unix filter
     assert "Traceback" not in errors and "BrokenPipe" not in errors and "Broken pipe" not in errors
+
+
+class Cloud:
+    """openstacksdk's CloudRegion, as far as the georedflow command reads it."""
+
+    def __init__(self, endpoint: str | None, **config: str) -> None:
+        self.session, self.config, self.region_name = Session(endpoint), config, "RegionOne"
+
+    def get_session(self) -> Session:
+        return self.session
+
+    def get_interface(self) -> str:
+        return "public"
+
+
+def options(**given: str | None) -> Any:
+    return SimpleNamespace(**{"url": None, "token": None, "os_cloud": None, **given})
+
+
+@pytest.mark.parametrize(
+    ("given", "config", "url"),
+    [
+        ({}, {}, "http://127.0.0.1:9797"),  # today's default, without a cloud
+        ({"url": "http://api:1"}, {}, "http://api:1"),
+        ({"os_cloud": "lab"}, {}, "https://catalog:9797"),
+        ({"os_cloud": "lab", "url": "http://api:1"}, {}, "http://api:1"),
+        ({"os_cloud": "lab"}, {"georedundancy_endpoint_override": "http://o:2/v1"}, "http://o:2"),
+    ],
+)
+def test_the_georedflow_command_finds_its_api_like_openstack_does(
+    monkeypatch: pytest.MonkeyPatch, given: dict[str, str], config: dict[str, str], url: str
+) -> None:
+    import openstack.config
+
+    from georedflow.cmd import cli
+
+    cloud = Cloud("https://catalog:9797/", **config)
+    monkeypatch.setattr(
+        openstack.config,
+        "OpenStackConfig",
+        lambda: SimpleNamespace(get_one=lambda cloud_name=None, **kw: cloud),
+    )
+
+    client = cli.connect(options(**given))
+
+    assert client.url == url
+    assert (client._session is cloud.session) is bool(given.get("os_cloud"))
+    client.close()
