@@ -64,6 +64,7 @@ class Clients:
 
 
 def connect(options: argparse.Namespace) -> ApiClient:
+    """The API the options name: by URL, or the cloud's, found as ``openstack`` finds it."""
     if not options.os_cloud:
         return ApiClient(options.url or DEFAULT_URL, options.token)
     import openstack.config
