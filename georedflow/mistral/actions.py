@@ -1,28 +1,61 @@
 """Mistral actions: create and delete connections, and wait for a job to end.
 
-Each action talks to the georedflow API (``url``, and ``token`` when the API
-uses Keystone); a refused request or a failed job is returned as a Mistral
-``Result`` error, so a workflow can branch on it with ``on-error``.
+Each action talks to the georedflow API. Without ``url`` it finds the API in the
+service catalog Mistral hands the action (service type ``georedundancy``, the
+internal endpoint first, in the workflow's region), and without ``token`` it calls
+with the token of the workflow's caller; with neither catalog nor URL, the API of
+this host. A refused request or a failed job is returned as a Mistral ``Result``
+error, so a workflow can branch on it with ``on-error``.
 """
 
+import json
 import time
 from typing import Any
 
+from keystoneauth1 import exceptions as ks_exceptions
+from keystoneauth1.access import service_catalog
 from mistral_lib import actions
 
 from georedflow.client.api import ApiClient, ClientError
+from georedflow.osc.plugin import SERVICE_TYPE, base_url
 
-DEFAULT_URL = "http://127.0.0.1:9797"
+DEFAULT_URL = "http://127.0.0.1:9797"  # no URL given and no catalog: this host's API
+
+
+def endpoint(context: Any) -> str | None:
+    """The API's URL from the catalog in a Mistral action's security context, if any."""
+    security = getattr(context, "security", None)
+    catalog = getattr(security, "service_catalog", None)
+    if isinstance(catalog, str):
+        catalog = json.loads(catalog)
+    if isinstance(catalog, dict):  # the token's body rather than its catalog
+        catalog = catalog.get("catalog") or catalog.get("token", {}).get("catalog")
+    if not catalog:
+        return None
+    found = service_catalog.ServiceCatalogV3(catalog)
+    for interface in ("internal", "public"):
+        try:
+            url = found.url_for(
+                service_type=SERVICE_TYPE,
+                interface=interface,
+                region_name=getattr(security, "region_name", None),
+            )
+        except ks_exceptions.EndpointNotFound:
+            continue
+        return base_url(str(url))
+    return None
 
 
 class _GeoredflowAction(actions.Action):  # type: ignore[misc]
-    def __init__(self, url: str = DEFAULT_URL, token: str | None = None) -> None:
+    def __init__(self, url: str | None = None, token: str | None = None) -> None:
         super().__init__()
         self.url = url
         self.token = token
 
     def run(self, context: Any) -> actions.Result:
-        api = ApiClient(self.url, self.token)
+        url = self.url or endpoint(context) or DEFAULT_URL
+        token = self.token or getattr(getattr(context, "security", None), "auth_token", None)
+        api = ApiClient(url, token)
         try:
             return actions.Result(data=self.call(api))
         except ClientError as error:
@@ -49,7 +82,7 @@ class CreateConnectionAction(_GeoredflowAction):
         mode: str = "warm",
         options: dict[str, Any] | None = None,
         idempotency_key: str | None = None,
-        url: str = DEFAULT_URL,
+        url: str | None = None,
         token: str | None = None,
     ) -> None:
         super().__init__(url, token)
@@ -73,7 +106,7 @@ class _ConnectionAction(_GeoredflowAction):
     """An action on one existing connection."""
 
     def __init__(
-        self, connection_id: str, url: str = DEFAULT_URL, token: str | None = None
+        self, connection_id: str, url: str | None = None, token: str | None = None
     ) -> None:
         super().__init__(url, token)
         self.connection_id = connection_id
@@ -101,7 +134,7 @@ class WaitForJobAction(_GeoredflowAction):
         job_id: str,
         timeout: float = 600.0,
         interval: float = 1.0,
-        url: str = DEFAULT_URL,
+        url: str | None = None,
         token: str | None = None,
     ) -> None:
         super().__init__(url, token)
