@@ -1,6 +1,7 @@
 """georedflow's exception tree: the one place its errors are defined.
 
     GeoredflowError
+    ├── BadRequest            (400) a request the API does not understand (a query parameter)
     ├── Unauthenticated       (401) no valid Keystone token
     ├── Forbidden             (403) the caller's roles do not allow the action
     ├── NotFound              (404) a site, connection or job that does not exist
@@ -32,6 +33,13 @@ class GeoredflowError(Exception):
 
     status = 500
     title = "Internal error"
+
+
+class BadRequest(GeoredflowError):
+    """The request asks for something the API does not know; nothing was changed."""
+
+    status = 400
+    title = "Bad request"
 
 
 class Unauthenticated(GeoredflowError):

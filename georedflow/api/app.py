@@ -3,7 +3,7 @@
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from prometheus_client import CollectorRegistry
 
 import georedflow
@@ -14,6 +14,7 @@ from georedflow.api import (
     jobs,
     monitoring,
     problems,
+    query,
     sites,
     subscriptions,
     ui,
@@ -50,6 +51,7 @@ def create_app(
         summary="The infrastructure network between two OpenStack sites, built and undone.",
         lifespan=lifespan,
         responses=PROBLEM_RESPONSES,
+        dependencies=[Depends(query.only_known)],
     )
     app.add_middleware(BodyLimit, max_bytes=max_body_bytes)
     app.state.tokens = tokens

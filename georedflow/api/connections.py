@@ -49,6 +49,7 @@ async def list_connections(
     site: str | None = None,
     technology: Technology | None = None,
     mode: schemas.Mode | None = None,
+    name: Annotated[str | None, Query(description="exactly this name")] = None,
     limit: Limit = 100,
     marker: str | None = None,
 ) -> schemas.ConnectionList:
@@ -60,6 +61,7 @@ async def list_connections(
         site=site,
         technology=technology,
         mode=mode,
+        name=name,
         limit=limit,
         marker=marker,
     )

@@ -112,6 +112,7 @@ class ConnectionRepository:
         site: str | None = None,
         technology: str | None = None,
         mode: str | None = None,
+        name: str | None = None,
         limit: int = 100,
         marker: str | None = None,
     ) -> list[Connection]:
@@ -119,6 +120,8 @@ class ConnectionRepository:
         query = select(Connection).options(*_LISTED)
         if project_id is not None:
             query = query.where(Connection.project_id == project_id)
+        if name is not None:
+            query = query.where(Connection.name == name)
         if state:
             query = query.where(Connection.state == state)
         if technology:
