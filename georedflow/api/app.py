@@ -18,6 +18,7 @@ from georedflow.api import (
     sites,
     subscriptions,
     ui,
+    versions,
 )
 from georedflow.api.auth import KeystoneTokens
 from georedflow.api.limits import BodyLimit
@@ -68,7 +69,16 @@ def create_app(
     app.state.site_service = application.site_service
     app.state.connection_service = application.connection_service
     problems.install(app)
-    for module in (health, monitoring, sites, connections, jobs, job_watch, subscriptions):
+    for module in (
+        versions,
+        health,
+        monitoring,
+        sites,
+        connections,
+        jobs,
+        job_watch,
+        subscriptions,
+    ):
         app.include_router(module.router)
     ui.install(app)
     return app

@@ -23,6 +23,7 @@ def create_connection(
     body: schemas.ConnectionCreate,
     actions: ConnectionActions,
     caller: CallerDep,
+    response: Response,
     idempotency_key: Annotated[str | None, Header(min_length=1, max_length=255)] = None,
 ) -> schemas.ConnectionAccepted:
     """Validate, store and start building a connection; returns at once with its job.
@@ -34,6 +35,7 @@ def create_connection(
     connection, job = actions.create(
         body, project_id=caller.project_id, idempotency_key=idempotency_key
     )
+    response.headers["Location"] = f"/v1/connections/{connection.id}"
     return schemas.ConnectionAccepted(connection=views.connection(connection), job=views.job(job))
 
 
@@ -85,8 +87,9 @@ def delete_connection(
     connections: Connections,
     jobs: Jobs,
     caller: CallerDep,
+    response: Response,
 ) -> schemas.ConnectionAccepted:
-    return _start(connection_id, "delete", actions.delete, connections, jobs, caller)
+    return _start(connection_id, "delete", actions.delete, connections, jobs, caller, response)
 
 
 def _owned(connections: Connections, caller: CallerDep, connection_id: str) -> None:
@@ -100,11 +103,14 @@ def _start(
     connections: Connections,
     jobs: Jobs,
     caller: CallerDep,
+    response: Response,
 ) -> schemas.ConnectionAccepted:
-    """Check the caller, start the ``action`` job; the connection and its job, as accepted."""
+    """Check the caller, start the ``action`` job; the connection and its job, as accepted
+    (``Location``: the job, which tells how it goes)."""
     _owned(connections, caller, connection_id)
     enforce(caller, f"connection:{action}")
     job = start(connection_id)
+    response.headers["Location"] = f"/v1/jobs/{job.id}"
     return schemas.ConnectionAccepted(
         connection=views.connection(connections.get(connection_id)),
         job=views.job(jobs.get(job.id)),
@@ -118,13 +124,14 @@ def activate_connection(
     connections: Connections,
     jobs: Jobs,
     caller: CallerDep,
+    response: Response,
 ) -> schemas.ConnectionAccepted:
     """Fail over: the backup endpoint becomes primary.
 
     A dormant cold standby is built first, then the latest config snapshot is
     POSTed to ``options.activation_callback``. A failed activation changes nothing.
     """
-    return _start(connection_id, "activate", actions.activate, connections, jobs, caller)
+    return _start(connection_id, "activate", actions.activate, connections, jobs, caller, response)
 
 
 @router.post("/{connection_id}/verify", status_code=status.HTTP_202_ACCEPTED)
@@ -134,9 +141,10 @@ def verify_connection(
     connections: Connections,
     jobs: Jobs,
     caller: CallerDep,
+    response: Response,
 ) -> schemas.ConnectionAccepted:
     """Compare both sites with the record: DEGRADED with ``findings`` if anything drifted."""
-    return _start(connection_id, "verify", actions.verify, connections, jobs, caller)
+    return _start(connection_id, "verify", actions.verify, connections, jobs, caller, response)
 
 
 @router.post("/{connection_id}/repair", status_code=status.HTTP_202_ACCEPTED)
@@ -146,9 +154,10 @@ def repair_connection(
     connections: Connections,
     jobs: Jobs,
     caller: CallerDep,
+    response: Response,
 ) -> schemas.ConnectionAccepted:
     """Replace what drifted and make again what is missing; back to ACTIVE."""
-    return _start(connection_id, "repair", actions.repair, connections, jobs, caller)
+    return _start(connection_id, "repair", actions.repair, connections, jobs, caller, response)
 
 
 _CONFIG_BODY = {
@@ -170,6 +179,7 @@ _CONFIG_BODY = {
 async def put_config(
     connection_id: str,
     request: Request,
+    response: Response,
     actions: ConnectionActions,
     connections: Connections,
     caller: CallerDep,
@@ -182,7 +192,11 @@ async def put_config(
         raise InvalidInput("a config snapshot is application/json or text/*")
     content = await request.body()
     snapshot = await run_in_threadpool(actions.put_config, connection_id, media_type, content)
-    return views.config_version(snapshot)
+    version = views.config_version(snapshot)
+    response.headers["Location"] = (
+        f"/v1/connections/{connection_id}/config?version={version.version}"
+    )
+    return version
 
 
 @router.get(

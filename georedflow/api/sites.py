@@ -1,6 +1,6 @@
 """/v1/sites: register, list, change, delete and probe sites."""
 
-from fastapi import APIRouter, status
+from fastapi import APIRouter, Response, status
 
 from georedflow.api import schemas, views
 from georedflow.api.deps import CallerDep, SiteActions, Sites
@@ -17,11 +17,13 @@ def list_sites(sites: Sites, caller: CallerDep) -> schemas.SiteList:
 
 @router.post("", status_code=status.HTTP_201_CREATED)
 def register_site(
-    body: schemas.SiteCreate, actions: SiteActions, caller: CallerDep
+    body: schemas.SiteCreate, actions: SiteActions, caller: CallerDep, response: Response
 ) -> schemas.SiteOut:
     """Register a site and probe it: its status says whether it answered."""
     enforce(caller, "site:create")
-    return schemas.SiteOut.model_validate(actions.register(body.model_dump()))
+    site = schemas.SiteOut.model_validate(actions.register(body.model_dump()))
+    response.headers["Location"] = f"/v1/sites/{site.name}"
+    return site
 
 
 @router.get("/{site}")
@@ -46,6 +48,10 @@ def delete_site(site: str, sites: Sites, caller: CallerDep) -> None:
 
 
 @router.post("/{site}/probe", status_code=status.HTTP_202_ACCEPTED)
-def probe_site(site: str, actions: SiteActions, caller: CallerDep) -> schemas.JobOut:
+def probe_site(
+    site: str, actions: SiteActions, caller: CallerDep, response: Response
+) -> schemas.JobOut:
     enforce(caller, "site:probe")
-    return views.job(actions.probe_later(site))
+    job = actions.probe_later(site)
+    response.headers["Location"] = f"/v1/jobs/{job.id}"
+    return views.job(job)

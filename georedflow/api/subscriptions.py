@@ -19,6 +19,7 @@ def create_subscription(
     subscriptions: Subscriptions,
     destinations: CallbackDestinations,
     caller: CallerDep,
+    response: Response,
 ) -> schemas.SubscriptionOut:
     """Subscribe a callback URI to the events of the caller's project.
 
@@ -36,6 +37,7 @@ def create_subscription(
         filter_=body.filter.model_dump(exclude_none=True),
         secret=body.secret.get_secret_value() if body.secret is not None else None,
     )
+    response.headers["Location"] = f"/v1/subscriptions/{created.id}"
     return views.subscription(created)
 
 

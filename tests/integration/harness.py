@@ -118,6 +118,7 @@ class Harness:
         for site in SITES:
             response = harness.client.post("/v1/sites", json=site)
             assert response.status_code == 201, response.text
+            assert response.headers["location"] == f"/v1/sites/{site['name']}"
             assert response.json()["status"] == "reachable", response.json()
             harness.site_ids[site["name"]] = response.json()["id"]
         return harness
@@ -134,6 +135,7 @@ class Harness:
         response = self.client.post("/v1/connections", json=body)
         assert response.status_code == 202, response.text
         accepted: dict[str, Any] = response.json()
+        assert response.headers["location"] == f"/v1/connections/{accepted['connection']['id']}"
         return accepted
 
     def wait(self, job_id: str, timeout: float = 120) -> dict[str, Any]:
