@@ -62,15 +62,26 @@ SITES: contextvars.ContextVar[Mapping[str, str]] = contextvars.ContextVar(
     "sites", default=MappingProxyType({})
 )
 ROLE: contextvars.ContextVar[str | None] = contextvars.ContextVar("role", default=None)
+# The X-OpenStack-Request-ID of the API request being served, or of the one that asked
+# for the job being run: on every log line, and sent to the clouds as the global id.
+REQUEST_ID: contextvars.ContextVar[str | None] = contextvars.ContextVar("request_id", default=None)
 
 
 @contextlib.contextmanager
-def job_context(job_id: str, connection_id: str | None, sites: dict[str, str]) -> Iterator[None]:
-    """Everything logged inside (and in the tasks it starts) names this job."""
+def job_context(
+    job_id: str,
+    connection_id: str | None,
+    sites: dict[str, str],
+    request_id: str | None = None,
+) -> Iterator[None]:
+    """Everything logged inside (and in the tasks it starts) names this job, and the
+    request that asked for it."""
     job, connection, where = JOB_ID.set(job_id), CONNECTION_ID.set(connection_id), SITES.set(sites)
+    asked = REQUEST_ID.set(request_id)
     try:
         yield
     finally:
+        REQUEST_ID.reset(asked)
         SITES.reset(where)
         CONNECTION_ID.reset(connection)
         JOB_ID.reset(job)
@@ -89,7 +100,7 @@ class ContextExecutor(futures.Executor):
         pass  # the pool belongs to the process, not to one job
 
 
-CONTEXT_KEYS = ("job_id", "connection_id", "site")
+CONTEXT_KEYS = ("request_id", "job_id", "connection_id", "site")
 
 
 class JobContext(logging.Filter):
@@ -97,6 +108,7 @@ class JobContext(logging.Filter):
     oslo.log's JSON formatter puts under ``extra``)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
+        record.request_id = REQUEST_ID.get() or "-"
         record.job_id = JOB_ID.get()
         record.connection_id = CONNECTION_ID.get()
         role = ROLE.get()
@@ -127,6 +139,7 @@ def setup(conf: cfg.ConfigOpts, version: str) -> None:
     if conf.log_format == "json":  # the deprecated spelling of use_json
         conf.set_override("use_json", True)
     log.set_defaults(default_log_levels=[*log.get_default_log_levels(), *QUIET])
+    conf.set_default("logging_default_format_string", TEXT_FORMAT)
     log.setup(conf, "georedflow", version)
     for handler in logging.getLogger().handlers:
         handler.addFilter(SecretMasker())
@@ -135,5 +148,9 @@ def setup(conf: cfg.ConfigOpts, version: str) -> None:
             _masking(handler.formatter)
 
 
+# oslo.log's, with the request id where its "[-]" stands for a request context.
+TEXT_FORMAT = (
+    "%(asctime)s.%(msecs)03d %(process)d %(levelname)s %(name)s [%(request_id)s] %(message)s"
+)
 # Alembic announces its context on every readiness probe; that is not news.
 QUIET = ("alembic=WARN", "kazoo.client=WARN")

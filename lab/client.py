@@ -121,7 +121,8 @@ class LabControl:
     # request log
     def requests(self, since=None):
         """Recorded non-control requests, oldest first, each a dict with
-        seq, time, method, path, query, status (0: no answer was sent),
+        seq, time, method, path, query, request_id (the X-OpenStack-Request-ID it
+        carried, or None), status (0: no answer was sent),
         duration_ms, fault (None, "status", "drop" or "lost"), fault_id and,
         for "lost", neutron_status (what Neutron answered)."""
         return self._call("GET", "requests", query=None if since is None else {"since": since})

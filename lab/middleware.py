@@ -190,6 +190,7 @@ class LabMiddleware:
         t0 = time.monotonic()
         method = environ.get("REQUEST_METHOD", "GET").upper()
         query = environ.get("QUERY_STRING", "")
+        request_id = environ.get("HTTP_X_OPENSTACK_REQUEST_ID")  # the caller's global one
         with self._lock:
             latency = self._latency_ms
         if latency > 0:
@@ -220,7 +221,7 @@ class LabMiddleware:
             )
         if fault is not None and fault.action == "drop":
             _read_body(environ)  # closing with unread data would send a reset instead
-            self._record(started, t0, method, path, query, 0, fault)
+            self._record(started, t0, method, path, query, request_id, 0, fault)
             _abort(environ)
         if fault is not None:
             self._lose_answer(environ, fault, method, path, query, started, t0)
@@ -234,9 +235,9 @@ class LabMiddleware:
         try:
             result = self.app(environ, recording_start_response)
         except Exception:
-            self._record(started, t0, method, path, query, 500)
+            self._record(started, t0, method, path, query, request_id, 500)
             raise
-        self._record(started, t0, method, path, query, seen.get("status", 0))
+        self._record(started, t0, method, path, query, request_id, seen.get("status", 0))
         return result
 
     def _lose_answer(self, environ, fault, method, path, query, started, t0):
@@ -258,7 +259,8 @@ class LabMiddleware:
                     close()
         except Exception:
             seen["status"] = 500
-        self._record(started, t0, method, path, query, 0, fault, seen.get("status", 0))
+        request_id = environ.get("HTTP_X_OPENSTACK_REQUEST_ID")
+        self._record(started, t0, method, path, query, request_id, 0, fault, seen.get("status", 0))
         _abort(environ)
 
     def _answer_fault(self, environ, start_response, fault, method, path, query, started, t0):
@@ -277,15 +279,19 @@ class LabMiddleware:
                 ("X-Lab-Fault", fault.id),
             ],
         )
-        self._record(started, t0, method, path, query, fault.status, fault)
+        request_id = environ.get("HTTP_X_OPENSTACK_REQUEST_ID")
+        self._record(started, t0, method, path, query, request_id, fault.status, fault)
         return [body]
 
-    def _record(self, started, t0, method, path, query, status, fault=None, neutron_status=None):
+    def _record(
+        self, started, t0, method, path, query, request_id, status, fault=None, neutron_status=None
+    ):
         duration_ms = round((time.monotonic() - t0) * 1000.0, 2)
         record = {
             "method": method,
             "path": path,
             "query": query,
+            "request_id": request_id,
             "status": status,
             "duration_ms": duration_ms,
             "time": started,

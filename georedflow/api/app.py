@@ -22,6 +22,7 @@ from georedflow.api import (
 )
 from georedflow.api.auth import KeystoneTokens
 from georedflow.api.limits import BodyLimit
+from georedflow.api.request_id import RequestId
 from georedflow.api.schemas import PROBLEM_RESPONSES
 from georedflow.storage.metrics import StateCollector
 from georedflow.wiring import Application
@@ -55,6 +56,7 @@ def create_app(
         dependencies=[Depends(query.only_known)],
     )
     app.add_middleware(BodyLimit, max_bytes=max_body_bytes)
+    app.add_middleware(RequestId)  # outermost: even a refused body's answer carries one
     app.state.tokens = tokens
     app.state.state_registry = CollectorRegistry()
     app.state.state_registry.register(StateCollector(application.core.sessions))

@@ -9,6 +9,7 @@ import tenacity
 from openstack import exceptions as os_exc
 
 from georedflow import exceptions as exc
+from georedflow import logs
 from georedflow.clouds.driver import Resource
 from georedflow.clouds.errors import translated
 from georedflow.clouds.kinds import KINDS, Kind
@@ -257,6 +258,20 @@ class OpenStackDriver:
         return resource
 
 
+class _Connection(openstack.connection.Connection):
+    """A Connection whose global request id is the one of the request being served (or
+    of the job being run), read at each call: one Connection serves every job's thread,
+    and openstacksdk reads ``_global_request_id`` for each request it sends."""
+
+    @property
+    def _global_request_id(self) -> str | None:
+        return logs.REQUEST_ID.get()
+
+    @_global_request_id.setter
+    def _global_request_id(self, _value: str | None) -> None:
+        pass  # set by Connection's constructor: the context decides instead
+
+
 class Clouds:
     """Opens one driver per (cloud, region) on first use and keeps it."""
 
@@ -295,6 +310,6 @@ class Clouds:
         with self._lock:
             key = (site, cloud, region)
             if key not in self._drivers:
-                connection = openstack.connection.Connection(config=self._region(cloud, region))
+                connection = _Connection(config=self._region(cloud, region))
                 self._drivers[key] = OpenStackDriver(site, connection, self._retry_policy)
             return self._drivers[key]

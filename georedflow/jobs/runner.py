@@ -191,7 +191,7 @@ class JobRunner:
             metrics.RESUMES.inc()
         started = time.perf_counter()
         sites = self._services.sites_of(job)
-        with logs.job_context(job.id, job.connection_id, sites):
+        with logs.job_context(job.id, job.connection_id, sites, job.request_id):
             try:
                 outcome = self._attempt(job, jobs, should_stop, fence)
             except Fenced:

@@ -24,6 +24,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
+from georedflow import logs
+
 
 def new_id() -> str:
     return str(uuid.uuid4())
@@ -147,6 +149,10 @@ class Endpoint(Base):
     site: Mapped[Site] = relationship()
 
 
+def _current_request_id() -> str | None:
+    return logs.REQUEST_ID.get()
+
+
 class Job(TimestampMixin, Base):
     """One asynchronous change, run as one TaskFlow flow."""
 
@@ -163,6 +169,8 @@ class Job(TimestampMixin, Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     workers: Mapped[list[Any]] = mapped_column(default=list)
     logbook_id: Mapped[str | None] = mapped_column(String(36))
+    # The X-OpenStack-Request-ID of the request that asked for it (None: no request did).
+    request_id: Mapped[str | None] = mapped_column(String(64), default=_current_request_id)
     error: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     started_at: Mapped[datetime | None] = mapped_column()
     finished_at: Mapped[datetime | None] = mapped_column()
