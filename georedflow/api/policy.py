@@ -100,10 +100,11 @@ def list_rules() -> list[policy.RuleDefault]:
     return [*BASE_RULES, *OPERATION_RULES]
 
 
-def init(conf: cfg.ConfigOpts) -> Enforcer:
-    """The process's enforcer, reading ``[oslo_policy] policy_file`` from ``conf``."""
+def init(conf: cfg.ConfigOpts, policy_file: str | None = None) -> Enforcer:
+    """The process's enforcer, reading ``policy_file`` (default: ``[oslo_policy]
+    policy_file`` of ``conf``)."""
     global _enforcer
-    _enforcer = Enforcer(conf)
+    _enforcer = Enforcer(conf, policy_file=policy_file)
     _enforcer.register_defaults(list_rules())
     return _enforcer
 

@@ -281,8 +281,11 @@ class Clouds:
         api_timeout: float = 30.0,
         retry_policy: RetryPolicy | None = None,
     ) -> None:
+        # A configured file is the only one: openstacksdk would otherwise put the file of
+        # $OS_CLIENT_CONFIG_FILE before it (found when an operator's shell had it set).
         self._config = openstack.config.OpenStackConfig(
-            config_files=[config_file] if config_file else None
+            config_files=[config_file] if config_file else None,
+            load_envvars=config_file is None,
         )
         self._api_timeout = api_timeout
         self._retry_policy = retry_policy or RetryPolicy()

@@ -7,7 +7,6 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 from oslo_config import cfg
-from oslo_policy import opts
 
 from georedflow.api import policy
 from tests.integration.test_policy import alices, api, call, tokens, wait  # noqa: F401
@@ -21,8 +20,7 @@ def admins_only_verify(tmp_path: Path) -> Iterator[None]:
     path.write_text('"connection:verify": "rule:admin"\n')
     conf = cfg.ConfigOpts()
     conf([], project="georedflow", default_config_files=[])
-    opts.set_defaults(conf, policy_file=str(path))
-    policy.init(conf)
+    policy.init(conf, policy_file=str(path))  # set_defaults would change every later conf
     yield
     policy._enforcer = None  # the defaults again
 

@@ -5,7 +5,6 @@ from pathlib import Path
 
 import pytest
 from oslo_config import cfg
-from oslo_policy import opts
 
 from georedflow.api import policy
 from georedflow.api.auth import NOAUTH, Caller
@@ -36,8 +35,7 @@ def enforcer(tmp_path: Path) -> Iterator[Path]:
     conf = cfg.ConfigOpts()
     conf([], project="georedflow", default_config_files=[])
     path = tmp_path / "policy.yaml"
-    opts.set_defaults(conf, policy_file=str(path))
-    policy.init(conf)
+    policy.init(conf, policy_file=str(path))  # set_defaults would change every later conf
     yield path
     policy._enforcer = None
 
