@@ -1,9 +1,11 @@
 """Several georedflow-worker processes on a real ZooKeeper board and PostgreSQL."""
 
 import collections
+import os
 import signal
 import subprocess
 import time
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -261,7 +263,8 @@ def test_sigterm_abandons_the_job_cleanly_for_another_worker(
 
 def restart_zookeeper() -> None:
     script = REPO / "scripts" / "zookeeper.sh"
-    if not (REPO / ".state" / "zookeeper" / "zookeeper.pid").exists():
+    state = Path(os.environ.get("GEOREDFLOW_ZK_DIR") or REPO / ".state" / "zookeeper")
+    if not (state / "zookeeper.pid").exists():  # where the script keeps it
         missing("a ZooKeeper started by scripts/zookeeper.sh", f"{script} start")
     subprocess.run([str(script), "stop"], check=True, capture_output=True)
     time.sleep(0.5)
