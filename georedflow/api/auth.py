@@ -1,9 +1,12 @@
 """Who is calling: a Keystone token validated (and cached for a short time), or noauth."""
 
+import collections
 import threading
 import time
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
+from keystoneauth1 import access
 from keystoneauth1 import exceptions as ks_exc
 from keystoneauth1 import session as ks_session
 from keystoneauth1.identity import v3
@@ -37,6 +40,9 @@ class KeystoneSettings:
     token_cache_seconds: float = 60.0
 
 
+CACHE_SIZE = 4096  # validated tokens kept at once
+
+
 class KeystoneTokens:
     """Validates tokens against Keystone with the service user's own token."""
 
@@ -53,7 +59,8 @@ class KeystoneTokens:
                 project_domain_name=settings.project_domain_name,
             )
         )
-        self._cache: dict[str, tuple[float, Caller]] = {}
+        # token → (trusted until, caller), oldest first; bounded: tokens come and go.
+        self._cache: collections.OrderedDict[str, tuple[float, Caller]] = collections.OrderedDict()
         self._lock = threading.Lock()
 
     def cached(self, token: str | None) -> Caller | None:
@@ -74,6 +81,9 @@ class KeystoneTokens:
         caller, expires_in = self._validate(token)
         with self._lock:
             self._cache[token] = (now + min(self._cache_seconds, expires_in), caller)
+            self._cache.move_to_end(token)
+            while len(self._cache) > CACHE_SIZE:
+                self._cache.popitem(last=False)
         return caller
 
     def _validate(self, token: str) -> tuple[Caller, float]:
@@ -89,11 +99,13 @@ class KeystoneTokens:
             raise Unauthenticated("the token is invalid, expired or revoked")
         if response.status_code != 200:
             raise ServiceUnavailable(f"Keystone answered {response.status_code}")
-        body = response.json()["token"]
-        expires = time.mktime(time.strptime(body["expires_at"][:19], "%Y-%m-%dT%H:%M:%S"))
+        # keystoneauth's parser: the expiry is a UTC datetime (no local-time arithmetic).
+        info = access.create(body=response.json(), auth_token=token)
         caller = Caller(
-            user_id=body["user"]["id"],
-            project_id=(body.get("project") or {}).get("id"),
-            roles=frozenset(role["name"] for role in body.get("roles", [])),
+            user_id=info.user_id,
+            project_id=info.project_id,
+            roles=frozenset(info.role_names or ()),
         )
-        return caller, max(0.0, expires - time.timezone - time.time())
+        if info.expires is None:  # Keystone always says; trust it no longer than the cache
+            return caller, self._cache_seconds
+        return caller, max(0.0, (info.expires - datetime.now(UTC)).total_seconds())
