@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 
 from keystoneauth1 import access
 from keystoneauth1 import exceptions as ks_exc
+from keystoneauth1 import plugin as ks_plugin
 from keystoneauth1 import session as ks_session
 from keystoneauth1.identity import v3
 
@@ -46,11 +47,16 @@ CACHE_SIZE = 4096  # validated tokens kept at once
 class KeystoneTokens:
     """Validates tokens against Keystone with the service user's own token."""
 
-    def __init__(self, settings: KeystoneSettings) -> None:
+    def __init__(
+        self, settings: KeystoneSettings, service_user: ks_plugin.BaseAuthPlugin | None = None
+    ) -> None:
+        """``service_user``: any keystoneauth plugin (loaded from ``[service_auth]``); by
+        default the password plugin with the settings' user."""
         self.auth_url = settings.auth_url.rstrip("/")
         self._cache_seconds = settings.token_cache_seconds
         self._session = ks_session.Session(
-            auth=v3.Password(
+            auth=service_user
+            or v3.Password(
                 auth_url=self.auth_url,
                 username=settings.username,
                 password=settings.password,

@@ -3,12 +3,14 @@
 import sys
 from collections.abc import Sequence
 
+from keystoneauth1 import loading as ks_loading
 from oslo_config import cfg
 
 import georedflow
 from georedflow import conf, logs
 from georedflow.api.auth import KeystoneSettings, KeystoneTokens
 from georedflow.clouds.retry import RetryPolicy
+from georedflow.conf.keystone import SERVICE_AUTH
 from georedflow.notifications.destinations import parse_networks
 from georedflow.notifications.settings import NotificationSettings
 from georedflow.planning.settings import PlanningSettings
@@ -96,19 +98,29 @@ def keystone_tokens(config: cfg.ConfigOpts) -> KeystoneTokens | None:
     if config.api.auth_strategy != "keystone":
         return None
     group = config.keystone
-    missing = [name for name in ("auth_url", "username", "password") if not group[name]]
+    # Any keystoneauth plugin in [service_auth]; else [keystone]'s user and password.
+    service_user = ks_loading.load_auth_from_conf_options(config, SERVICE_AUTH)
+    if service_user is not None:
+        auth_url = group.auth_url or getattr(config[SERVICE_AUTH], "auth_url", None)
+        missing = [] if auth_url else ["auth_url"]
+    else:
+        auth_url = group.auth_url
+        missing = [name for name in ("auth_url", "username", "password") if not group[name]]
     if missing:
         raise SystemExit(
-            "georedflow: [api] auth_strategy = keystone needs [keystone] " + ", ".join(missing)
+            "georedflow: [api] auth_strategy = keystone needs [keystone] "
+            + ", ".join(missing)
+            + " (or a service user in [service_auth]: auth_type and its options)"
         )
     return KeystoneTokens(
         KeystoneSettings(
-            auth_url=group.auth_url,
-            username=group.username,
-            password=group.password,
+            auth_url=str(auth_url),  # checked above
+            username=group.username or "",
+            password=group.password or "",
             project_name=group.project_name,
             user_domain_name=group.user_domain_name,
             project_domain_name=group.project_domain_name,
             token_cache_seconds=group.token_cache_seconds,
-        )
+        ),
+        service_user=service_user,
     )
