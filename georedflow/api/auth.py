@@ -1,4 +1,11 @@
-"""Who is calling: a Keystone token validated (and cached for a short time), or noauth."""
+"""Who is calling: a Keystone token validated (and cached for a short time), or noauth.
+
+Not keystonemiddleware's ``auth_token``: it is a WSGI (webob) middleware, so fronting
+this ASGI app would put every request through a WSGI bridge and a thread, which the
+async reads avoid; its own cache wants memcached. What it would do for us is small and
+done with keystoneauth's own parts: a session for the service user (any plugin) and
+``access`` to read Keystone's answer.
+"""
 
 import collections
 import threading
