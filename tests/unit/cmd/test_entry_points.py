@@ -6,6 +6,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -24,6 +25,17 @@ def script(name: str) -> str:
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([script(args[0]), *args[1:]], capture_output=True, text=True, timeout=60)
+
+
+def first_answer(server: subprocess.Popen[Any], url: str) -> httpx.Response | None:
+    """The first answer of ``url`` from a server just started (None: it never answered)."""
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and server.poll() is None:
+        try:
+            return httpx.get(url, timeout=2)
+        except httpx.TransportError:
+            time.sleep(0.2)
+    return None
 
 
 @pytest.fixture
@@ -95,14 +107,7 @@ def test_api_serves_readyz_on_the_configured_port(config_file: Path) -> None:
         text=True,
     )
     try:
-        response = None
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline and server.poll() is None:
-            try:
-                response = httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=2)
-                break
-            except httpx.TransportError:
-                time.sleep(0.2)
+        response = first_answer(server, f"http://127.0.0.1:{port}/readyz")
         assert response is not None, f"georedflow-api did not answer: {server.poll()}"
         assert response.status_code == 200
         status = run("georedflow", "--url", f"http://127.0.0.1:{port}", "status")
@@ -127,14 +132,7 @@ def test_the_asgi_application_serves_under_another_server(config_file: Path) -> 
         text=True,
     )
     try:
-        response = None
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline and server.poll() is None:
-            try:
-                response = httpx.get(f"http://127.0.0.1:{port}/v1/sites", timeout=2)
-                break
-            except httpx.TransportError:
-                time.sleep(0.2)
+        response = first_answer(server, f"http://127.0.0.1:{port}/v1/sites")
         assert response is not None, f"uvicorn did not answer: {server.poll()}"
         assert response.status_code == 200, response.text
         assert response.json()["sites"] == []
@@ -158,13 +156,7 @@ def test_an_event_stream_client_that_leaves_early_is_no_error(config_file: Path)
             stderr=subprocess.STDOUT,
         )
     try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=2)
-                break
-            except httpx.TransportError:
-                time.sleep(0.2)
+        assert first_answer(server, f"http://127.0.0.1:{port}/readyz") is not None
         sessions = db.make_session_factory(
             db.make_engine(f"sqlite:///{config_file.parent}/georedflow.sqlite")
         )
