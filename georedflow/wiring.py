@@ -24,6 +24,7 @@ from georedflow.notifications.dispatcher import Dispatcher
 from georedflow.notifications.settings import NotificationSettings
 from georedflow.planning.settings import PlanningSettings
 from georedflow.services.connections import ConnectionService
+from georedflow.services.preflight import Preflight
 from georedflow.services.sites import SiteService
 from georedflow.standby import StandbySettings
 from georedflow.storage import db
@@ -239,6 +240,7 @@ def build(settings: Settings) -> Application:
             configs=core.services.configs,
             standby=settings.standby,
             destinations=core.destinations,
+            preflight=Preflight(core.services.driver, core.connections, settings.planning),
         ),
         zookeeper=client,
         auditor=(

@@ -18,20 +18,33 @@ router = APIRouter(prefix="/v1/connections", tags=["connections"])
 Limit = Annotated[int, Query(ge=1, le=1000)]
 
 
-@router.post("", status_code=status.HTTP_202_ACCEPTED)
+@router.post(
+    "",
+    status_code=status.HTTP_202_ACCEPTED,
+    responses={200: {"model": schemas.ConnectionPlan, "description": "The dry run's plan."}},
+)
 def create_connection(
     body: schemas.ConnectionCreate,
     actions: ConnectionActions,
     caller: CallerDep,
     response: Response,
     idempotency_key: Annotated[str | None, Header(min_length=1, max_length=255)] = None,
-) -> schemas.ConnectionAccepted:
-    """Validate, store and start building a connection; returns at once with its job.
+    dry_run: Annotated[
+        bool, Query(description="Survey and plan only: 200 with the plan, nothing built or held.")
+    ] = False,
+) -> schemas.ConnectionAccepted | schemas.ConnectionPlan:
+    """Validate, pre-flight both sites, store and start building a connection; returns
+    at once with its job. What the sites show would fail (an address or identifier in
+    use, a missing extension, too little quota) is refused before any job exists.
 
     An ``Idempotency-Key`` header makes a retried request safe: the same key and body
-    answer with the connection and job the first request made.
+    answer with the connection and job the first request made. ``?dry_run=true``
+    answers 200 with the plan instead, building and reserving nothing.
     """
     enforce(caller, "connection:create")
+    if dry_run:
+        response.status_code = status.HTTP_200_OK
+        return schemas.ConnectionPlan.model_validate(actions.plan(body))
     connection, job = actions.create(
         body, project_id=caller.project_id, idempotency_key=idempotency_key
     )

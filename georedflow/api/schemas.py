@@ -63,6 +63,25 @@ class EndpointIn(Strict):
     cell: Name | None = None
 
 
+Affinity = Literal["same_region", "other_region", "same_cloud", "other_cloud"]
+SiteNames = Annotated[list[Name], Field(min_length=1, max_length=32)]
+
+
+class RemoteEndpointIn(EndpointIn):
+    """The backup end: one ``site``, or ``candidates`` (or ``any``) for georedflow to
+    choose from by its documented rule, with an optional ``prefer`` order and affinity."""
+
+    site: Name | None = None  # type: ignore[assignment]
+    candidates: SiteNames | None = Field(
+        None, description="Sites to choose the backup from (pre-flighted, then ranked)."
+    )
+    any: bool = Field(False, description="Choose among every registered site but the local one.")
+    prefer: SiteNames | None = Field(None, description="Among feasible candidates, these first.")
+    affinity: Affinity | None = Field(
+        None, description="Where the backup should be relative to the local site."
+    )
+
+
 class ConnectionOptions(Strict):
     segmentation_id: Annotated[int, Field(ge=1, le=16777215)] | None = None
     mtu: Annotated[int, Field(ge=68, le=9216)] | None = None
@@ -85,7 +104,7 @@ class ConnectionCreate(Strict):
     mode: Mode
     technology: Technology
     local: EndpointIn
-    remote: EndpointIn
+    remote: RemoteEndpointIn
     options: ConnectionOptions = Field(default_factory=ConnectionOptions)
 
 
@@ -112,6 +131,13 @@ class Leftover(BaseModel):
     name: str | None = None
 
 
+class SelectionEntry(BaseModel):
+    site: str
+    chosen: bool
+    rank: int | None = Field(description="1 is the chosen one; None: refused.")
+    reason: str
+
+
 class ConnectionOut(BaseModel):
     id: str
     name: str
@@ -130,8 +156,45 @@ class ConnectionOut(BaseModel):
     leftovers: list[Leftover] = Field(
         description="What a failed job could not remove from a site; a delete removes it."
     )
+    selection: list[SelectionEntry] | None = Field(
+        None, description="How the remote site was chosen among candidates (None: it was named)."
+    )
     created_at: datetime
     updated_at: datetime
+
+
+class SiteCheck(BaseModel):
+    role: Literal["local", "remote"]
+    site: str
+    check: str
+
+
+class PlannedEndpoint(BaseModel):
+    site: str
+    cell: str | None
+    cidr: str
+    allocation_pool: dict[str, str] | None
+    physical_network: str | None
+    makes: dict[str, int] = Field(description="Neutron resources the build makes there, by kind.")
+
+
+class ConnectionPlan(BaseModel):
+    """A dry run's answer: what a create would build; nothing was built or reserved."""
+
+    name: str
+    mode: Mode
+    technology: Technology
+    scope: Literal["cell", "region", "cloud"]
+    local: PlannedEndpoint
+    remote: PlannedEndpoint
+    identifiers: dict[str, Any] = Field(
+        description="segmentation_id and network_type, route_targets, mtu: what is agreed."
+    )
+    quota_headroom: int | None = Field(
+        description="The least quota left on a site after the build (None: no limit)."
+    )
+    checks: list[SiteCheck]
+    selection: list[SelectionEntry] | None
 
 
 class ConfigVersion(BaseModel):

@@ -45,6 +45,7 @@ def _connection(item: Connection) -> dict[str, Any]:
         "job_id": item.job_id,
         "error": item.error,
         "leftovers": item.leftovers,
+        "selection": item.selection,
         "created_at": item.created_at,
         "updated_at": item.updated_at,
     }

@@ -44,6 +44,11 @@ class SiteDriver(Protocol):
 
     def query(self, kind: Kind, **filters: Any) -> list[Resource]: ...
 
+    def quota_details(self) -> dict[str, dict[str, int]] | None:
+        """Neutron's quota details of the credentials' project: ``{resource: {"limit",
+        "used", "reserved"}}`` (a limit of -1 is none); None when Neutron has no details."""
+        ...
+
     def delete(self, kind: Kind, resource_id: str) -> bool:
         """Delete; False when it was already gone."""
         ...

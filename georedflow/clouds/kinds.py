@@ -35,19 +35,22 @@ class KindInfo:
     taggable: bool
     name_filter: bool = True  # False: Neutron refuses ?name=, so filter here
     tags_path: str = ""  # the collection Neutron's tag API names, for a taggable kind
+    quota: str | None = None  # its resource in Neutron's quota details (None: no quota)
 
 
 KINDS: dict[Kind, KindInfo] = {
-    Kind.NETWORK: KindInfo("networks", taggable=True, tags_path="networks"),
-    Kind.SUBNET: KindInfo("subnets", taggable=True, tags_path="subnets"),
+    Kind.NETWORK: KindInfo("networks", taggable=True, tags_path="networks", quota="network"),
+    Kind.SUBNET: KindInfo("subnets", taggable=True, tags_path="subnets", quota="subnet"),
     Kind.SEGMENT: KindInfo("segments", taggable=False),
-    Kind.ROUTER: KindInfo("routers", taggable=True, tags_path="routers"),
-    Kind.IKE_POLICY: KindInfo("vpn_ike_policies", taggable=False),
-    Kind.IPSEC_POLICY: KindInfo("vpn_ipsec_policies", taggable=False),
-    Kind.VPN_SERVICE: KindInfo("vpn_services", taggable=False),
-    Kind.ENDPOINT_GROUP: KindInfo("vpn_endpoint_groups", taggable=False),
-    Kind.SITE_CONNECTION: KindInfo("vpn_ipsec_site_connections", taggable=False),
-    Kind.BGPVPN: KindInfo("bgpvpns", taggable=False, name_filter=False),
+    Kind.ROUTER: KindInfo("routers", taggable=True, tags_path="routers", quota="router"),
+    Kind.IKE_POLICY: KindInfo("vpn_ike_policies", taggable=False, quota="ikepolicy"),
+    Kind.IPSEC_POLICY: KindInfo("vpn_ipsec_policies", taggable=False, quota="ipsecpolicy"),
+    Kind.VPN_SERVICE: KindInfo("vpn_services", taggable=False, quota="vpnservice"),
+    Kind.ENDPOINT_GROUP: KindInfo("vpn_endpoint_groups", taggable=False, quota="endpoint_group"),
+    Kind.SITE_CONNECTION: KindInfo(
+        "vpn_ipsec_site_connections", taggable=False, quota="ipsec_site_connection"
+    ),
+    Kind.BGPVPN: KindInfo("bgpvpns", taggable=False, name_filter=False, quota="bgpvpn"),
     Kind.QOS_POLICY: KindInfo("qos_policies", taggable=True, tags_path="policies"),
 }
 

@@ -43,6 +43,7 @@ class OpenStackDriver:
         retry_policy: RetryPolicy | None = None,
     ) -> None:
         self.site = site
+        self._connection = connection
         self._network = connection.network
         self.retry_policy = retry_policy or RetryPolicy()
         self.attempts = Attempts()
@@ -139,6 +140,19 @@ class OpenStackDriver:
         method = KINDS[kind].plural
         with translated(self.site, f"list {method}"):
             return [_plain(r) for r in getattr(self._network, method)(**filters)]
+
+    @retried(lambda: "read quota details")
+    def quota_details(self) -> dict[str, dict[str, int]] | None:
+        with translated(self.site, "read quota details"):
+            # The project the site's credentials are scoped to: what georedflow builds
+            # counts against it. No proxy method reads the details (get_quota's
+            # details=True returns a resource that drops the unknown VPN keys).
+            project = self._connection.current_project_id
+            answer = self._network.get(f"/quotas/{project}/details")
+            if answer.status_code == 404:
+                return None  # no quota_details extension
+            os_exc.raise_from_response(answer)
+            return dict(answer.json()["quota"])
 
     @retried(lambda kind, resource_id: f"delete {kind}")
     def delete(self, kind: Kind, resource_id: str) -> bool:

@@ -87,6 +87,18 @@ def build_graph(tech: Technology, mode: str) -> tuple[Flow, list[str]]:
     return graph, made
 
 
+def resources_made(tech: Technology, mode: str) -> dict[str, dict[str, int]]:
+    """Per role, how many of each Neutron resource the build makes (a router
+    interface is a port): what the pre-flight compares with the sites' quotas."""
+    made: dict[str, dict[str, int]] = {role: {} for role in ROLES}
+    site_tasks = [t for role in ROLES for t in _site_tasks(tech, role, mode)]
+    for each in [*site_tasks, *_join_tasks(tech)]:
+        what = "port" if isinstance(each, router.AttachRouterInterface) else each.kind
+        if what is not None:
+            made[each.role][str(what)] = made[each.role].get(str(what), 0) + 1
+    return made
+
+
 def verify_flow(tech: Technology) -> Flow:
     return unordered_flow.Flow("verify").add(*_verify_tasks(tech))
 

@@ -71,7 +71,10 @@ class _GeoredflowAction(actions.Action):  # type: ignore[misc]
 
 
 class CreateConnectionAction(_GeoredflowAction):
-    """Start building a connection; returns ``{"connection": ..., "job": ...}`` at once."""
+    """Start building a connection; returns ``{"connection": ..., "job": ...}`` at once.
+
+    ``remote`` names a site, or ``{"candidates": [...]}`` / ``{"any": true}`` for
+    georedflow to choose the backup; ``dry_run`` returns the plan instead."""
 
     def __init__(
         self,
@@ -82,10 +85,12 @@ class CreateConnectionAction(_GeoredflowAction):
         mode: str = "warm",
         options: dict[str, Any] | None = None,
         idempotency_key: str | None = None,
+        dry_run: bool = False,
         url: str | None = None,
         token: str | None = None,
     ) -> None:
         super().__init__(url, token)
+        self.dry_run = dry_run  # the plan (and a candidates' ranking), nothing built
         self.body = {
             "name": name,
             "mode": mode,
@@ -99,7 +104,8 @@ class CreateConnectionAction(_GeoredflowAction):
     def call(self, api: ApiClient) -> Any:
         # Mistral may run an action twice; the key makes that create one connection.
         headers = {"Idempotency-Key": self.idempotency_key} if self.idempotency_key else {}
-        return api.call("POST", "/v1/connections", json=self.body, headers=headers)
+        params = {"dry_run": "true"} if self.dry_run else None
+        return api.call("POST", "/v1/connections", json=self.body, headers=headers, params=params)
 
 
 class _ConnectionAction(_GeoredflowAction):

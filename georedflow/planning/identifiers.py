@@ -2,7 +2,7 @@
 
 from collections.abc import Iterable
 
-from georedflow.exceptions import InvalidInput
+from georedflow.exceptions import Conflict, InvalidInput
 
 
 def parse_ranges(spec: Iterable[str]) -> list[tuple[int, int]]:
@@ -24,14 +24,14 @@ def choose(ranges: list[tuple[int, int]], used: set[int], requested: int | None 
     """The requested id if free, else the lowest free one in ``ranges``."""
     if requested is not None:
         if requested in used:
-            raise InvalidInput(f"segmentation id {requested} is already in use")
+            raise Conflict(f"segmentation id {requested} is already in use")
         return requested
     for first, last in ranges:
         for candidate in range(first, last + 1):
             if candidate not in used:
                 return candidate
     spans = ", ".join(f"{a}-{b}" for a, b in ranges)
-    raise InvalidInput(f"no free segmentation id is left in {spans} on both sites")
+    raise Conflict(f"no free segmentation id is left in {spans} on both sites")
 
 
 def route_target(asn: int, number: int) -> str:

@@ -6,11 +6,14 @@ this module chose. The plan is persisted with the flow, so it holds no secret.
 
 from typing import Any
 
-from georedflow.exceptions import InvalidInput
+from georedflow.exceptions import Conflict
 from georedflow.planning import addresses, identifiers
 from georedflow.planning.settings import PlanningSettings
 from georedflow.roles import ROLES, other
 from georedflow.technologies import TECHNOLOGIES, Technology
+
+# What reservations hold: addresses, segmentation ids per network type, route targets.
+RESERVED_KINDS = ("cidr", "vlan", "vxlan", "gre", "route_target")
 
 
 def _check_free(cidr: str, role: str, taken: dict[str, list[str]]) -> None:
@@ -18,7 +21,7 @@ def _check_free(cidr: str, role: str, taken: dict[str, list[str]]) -> None:
     for where, cidrs in taken.items():
         clash = addresses.overlapping(network, [addresses.parse_cidr(c) for c in cidrs])
         if clash is not None:
-            raise InvalidInput(f"{role}.cidr {cidr} overlaps {clash}, already used {where}")
+            raise Conflict(f"{role}.cidr {cidr} overlaps {clash}, already used {where}")
 
 
 def _plan_cidrs(
@@ -32,9 +35,11 @@ def _plan_cidrs(
     everything = [c for cidrs in on_site.values() for c in cidrs] + sorted(reserved_cidrs)
     by_georedflow = {"by another georedflow connection": sorted(reserved_cidrs)}
     if info_stretched:
-        requested = endpoints["local"].get("cidr") or endpoints["remote"].get("cidr")
+        # Named after the endpoint that asked for it: one CIDR, stretched over both.
+        role = "local" if endpoints["local"].get("cidr") else "remote"
+        requested = endpoints[role].get("cidr")
         if requested:
-            _check_free(requested, "local", {**on_site, **by_georedflow})
+            _check_free(requested, role, {**on_site, **by_georedflow})
             cidr = requested
         else:
             (cidr,) = addresses.allocate(settings.cidr_pool, settings.cidr_prefix, everything)
@@ -52,6 +57,34 @@ def _plan_cidrs(
             taken = everything + list(chosen.values())
             (chosen[role],) = addresses.allocate(settings.cidr_pool, settings.cidr_prefix, taken)
     return chosen
+
+
+def _plan_segmentation_id(
+    network_type: str,
+    requested: int | None,
+    endpoints: dict[str, dict[str, Any]],
+    surveys: dict[str, dict[str, Any]],
+    reserved: dict[str, set[str]],
+    settings: PlanningSettings,
+) -> int:
+    used_on = {
+        role: {int(i) for i in surveys[role]["segmentation_ids"].get(network_type, [])}
+        for role in ROLES
+    }
+    held = {int(v) for v in reserved.get(network_type, set())}
+    if requested is not None:
+        for role in ROLES:
+            if requested in used_on[role]:
+                raise Conflict(
+                    f"options.segmentation_id {requested} is already a {network_type} id "
+                    f"on {role}.site {endpoints[role]['site']}"
+                )
+        if requested in held:
+            raise Conflict(
+                f"options.segmentation_id {requested} is held by another georedflow connection"
+            )
+    ranges = identifiers.parse_ranges(settings.ranges_for(network_type))
+    return identifiers.choose(ranges, used_on["local"] | used_on["remote"] | held, requested)
 
 
 def plan_connection(
@@ -93,12 +126,10 @@ def plan_connection(
             "external_network_id": surveys[role].get("external_network_id"),
         }
     if info.stretched and info.network_type:
-        used = {
-            int(i) for r in ROLES for i in surveys[r]["segmentation_ids"].get(info.network_type, [])
-        }
-        used |= {int(v) for v in reserved.get(info.network_type, set())}
-        ranges = identifiers.parse_ranges(settings.ranges_for(info.network_type))
-        plan["segmentation_id"] = identifiers.choose(ranges, used, options.get("segmentation_id"))
+        requested = options.get("segmentation_id")
+        plan["segmentation_id"] = _plan_segmentation_id(
+            info.network_type, requested, endpoints, surveys, reserved, settings
+        )
     if tech is Technology.BGPVPN:
         plan["route_targets"] = list(options.get("route_targets") or []) or [
             identifiers.next_route_target(
@@ -115,3 +146,14 @@ def reservations(plan: dict[str, Any]) -> list[tuple[str, str]]:
         held.add((plan["network_type"], str(plan["segmentation_id"])))
     held |= {("route_target", rt) for rt in plan["route_targets"]}
     return sorted(held)
+
+
+def public_parameters(plan: dict[str, Any]) -> dict[str, Any]:
+    """What the API shows of a plan."""
+    shown = {
+        "segmentation_id": plan["segmentation_id"],
+        "network_type": plan["network_type"],
+        "route_targets": plan["route_targets"],
+        "mtu": plan["mtu"],
+    }
+    return {k: v for k, v in shown.items() if v not in (None, [])}

@@ -1,17 +1,22 @@
-"""Creating and deleting connections: every check that needs no cloud call, then a job."""
+"""Creating and deleting connections: every check, the pre-flight of the sites, then a job."""
 
+import dataclasses
 import hashlib
 import json
+from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 
 from georedflow.api.schemas import ConnectionCreate
 from georedflow.clouds.openstack import Clouds
-from georedflow.exceptions import Conflict, InvalidInput, NotFound, TooLarge
+from georedflow.exceptions import Conflict, GeoredflowError, InvalidInput, NotFound, TooLarge
 from georedflow.jobs.board import JobBoard
 from georedflow.notifications.destinations import Destinations
 from georedflow.planning.addresses import overlapping, parse_cidr
+from georedflow.planning.planner import public_parameters
 from georedflow.roles import ROLES
+from georedflow.services import preflight, selection
 from georedflow.services.scope import derive_scope
 from georedflow.standby import StandbySettings
 from georedflow.storage.configs import ConfigRepository
@@ -20,6 +25,16 @@ from georedflow.storage.jobs import JobRepository
 from georedflow.storage.models import ConfigSnapshot, Connection, Job, Site
 from georedflow.storage.sites import SiteRepository
 from georedflow.technologies import TECHNOLOGIES, Technology
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    """A create that passed every check: its sites, cells, scope and pre-flight."""
+
+    request: preflight.Request
+    cells: dict[str, str | None]
+    outcome: dict[str, Any]
+    selection: list[dict[str, Any]] | None = None
 
 
 class ConnectionService:
@@ -34,7 +49,9 @@ class ConnectionService:
         configs: ConfigRepository,
         standby: StandbySettings,
         destinations: Destinations,
+        preflight: preflight.Preflight,
     ) -> None:
+        self._preflight = preflight
         self._configs = configs
         self._standby = standby
         self._destinations = destinations
@@ -94,49 +111,50 @@ class ConnectionService:
                 "which has since been deleted"
             ) from None
 
+    def plan(self, body: ConnectionCreate) -> dict[str, Any]:
+        """A dry run: every check a create makes, and the plan; nothing built or held."""
+        prepared = self._prepare(body)
+        plan, outcome = prepared.outcome["plan"], prepared.outcome
+        return {
+            "name": body.name,
+            "mode": body.mode,
+            "technology": str(prepared.request.technology),
+            "scope": prepared.request.scope,
+            **{
+                role: {
+                    "site": plan[role]["site"],
+                    "cell": prepared.cells[role],
+                    "cidr": plan[role]["cidr"],
+                    "allocation_pool": plan[role]["allocation_pool"],
+                    "physical_network": plan[role]["physical_network"],
+                    "makes": outcome["makes"][role],
+                }
+                for role in ROLES
+            },
+            "identifiers": public_parameters(plan),
+            "quota_headroom": outcome["quota_headroom"],
+            "checks": outcome["checks"],
+            "selection": prepared.selection,
+        }
+
     def _create(
         self,
         body: ConnectionCreate,
         project_id: str | None,
         idempotency: tuple[str, str] | None,
     ) -> tuple[Connection, Job]:
-        tech = Technology(body.technology)
-        info = TECHNOLOGIES[tech]
-        if body.options.activation_callback is not None:
-            self._destinations.check(
-                body.options.activation_callback, "options.activation_callback"
-            )
-        if body.local.site == body.remote.site and body.local.cell == body.remote.cell:
-            raise InvalidInput("local and remote are the same site: a link needs two ends")
-        sites = {
-            "local": self._site(body.local.site, "local"),
-            "remote": self._site(body.remote.site, "remote"),
-        }
-        cells = {
-            "local": body.local.cell or sites["local"].cell,
-            "remote": body.remote.cell or sites["remote"].cell,
-        }
-        scope = derive_scope(
-            (sites["local"].cloud, sites["local"].region, cells["local"]),
-            (sites["remote"].cloud, sites["remote"].region, cells["remote"]),
-            self._clouds.auth_url,
-        )
-        for role, site in sites.items():
-            self._check_site(role, site, tech)
-        if info.cell_only and scope != "cell":
-            raise InvalidInput(
-                f"{tech} joins two cells of one cloud and region; these sites are {scope} scope"
-            )
-        cidrs = self._check_cidrs(body, info.stretched)
-        self._check_options(body, tech)
+        prepared = self._prepare(body)
+        sites, cells = prepared.request.sites, prepared.cells
+        cidrs = self._check_cidrs(body, TECHNOLOGIES[prepared.request.technology].stretched)
         connection, job = self._connections.create(
             name=body.name,
             project_id=project_id,
             mode=body.mode,
-            technology=str(tech),
-            scope=scope,
+            technology=str(prepared.request.technology),
+            scope=prepared.request.scope,
             state="PENDING",
             options=body.options.model_dump(exclude_none=True),
+            selection=prepared.selection,
             job_kind="create",
             idempotency=idempotency,
             endpoints=[
@@ -146,6 +164,90 @@ class ConnectionService:
         )
         self._board.post(job.id)
         return connection, job
+
+    def _prepare(self, body: ConnectionCreate) -> "_Prepared":
+        """Every check, without a cloud call first, then the pre-flight of both sites;
+        with candidates, of each, and the best one chosen."""
+        tech = Technology(body.technology)
+        if body.options.activation_callback is not None:
+            self._destinations.check(
+                body.options.activation_callback, "options.activation_callback"
+            )
+        self._check_cidrs(body, TECHNOLOGIES[tech].stretched)
+        self._check_options(body, tech)
+        local = self._site(body.local.site, "local")
+        remote = body.remote
+        chosen_by = [remote.site is not None, remote.candidates is not None, remote.any]
+        if sum(chosen_by) != 1:
+            raise InvalidInput(
+                "remote names one site, or candidates, or any: true (exactly one of them)"
+            )
+        if remote.site is not None:
+            return self._prepare_pair(body, local, self._site(remote.site, "remote"))
+        if remote.candidates is not None:
+            names = list(dict.fromkeys(remote.candidates))
+            for name in names:
+                self._site(name, "remote.candidates")
+        else:
+            names = [s.name for s in self._sites.query() if s.id != local.id]
+            if not names:
+                raise InvalidInput("remote.any: no site but the local one is registered")
+        for name in remote.prefer or []:
+            if name not in names:
+                raise InvalidInput(f"remote.prefer: {name} is not one of the candidates")
+        return self._select(body, local, [self._sites.get(n) for n in names])
+
+    def _select(self, body: ConnectionCreate, local: Site, sites: list[Site]) -> "_Prepared":
+        using = self._connections.using_sites()
+        candidates, prepared = [], {}
+        for site in sites:
+            try:
+                prepared[site.name] = self._prepare_pair(body, local, site)
+                outcome = prepared[site.name].outcome
+                candidates.append(selection.Candidate(site, using.get(site.id, 0), outcome))
+            except GeoredflowError as error:
+                refused = str(error)
+                candidates.append(selection.Candidate(site, using.get(site.id, 0), None, refused))
+        ranking = selection.rank(
+            local, candidates, prefer=body.remote.prefer, affinity=body.remote.affinity
+        )
+        if not ranking[0]["chosen"]:
+            reasons = "; ".join(f"{r['site']}: {r['reason']}" for r in ranking)
+            raise Conflict(f"no candidate can be the remote site ({reasons})")
+        chosen = prepared[ranking[0]["site"]]
+        return dataclasses.replace(chosen, selection=ranking)
+
+    def _prepare_pair(self, body: ConnectionCreate, local: Site, remote: Site) -> "_Prepared":
+        tech = Technology(body.technology)
+        if local.id == remote.id and (body.local.cell or local.cell) == (
+            body.remote.cell or remote.cell
+        ):
+            raise InvalidInput("local and remote are the same site: a link needs two ends")
+        sites = {"local": local, "remote": remote}
+        cells = {
+            "local": body.local.cell or local.cell,
+            "remote": body.remote.cell or remote.cell,
+        }
+        scope = derive_scope(
+            (local.cloud, local.region, cells["local"]),
+            (remote.cloud, remote.region, cells["remote"]),
+            self._clouds.auth_url,
+        )
+        for role, site in sites.items():
+            self._check_site(role, site, tech)
+        if TECHNOLOGIES[tech].cell_only and scope != "cell":
+            raise InvalidInput(
+                f"{tech} joins two cells of one cloud and region; these sites are {scope} scope"
+            )
+        request = preflight.Request(
+            technology=tech,
+            mode=body.mode,
+            scope=scope,
+            options=body.options.model_dump(exclude_none=True),
+            sites=sites,
+            cidrs={"local": body.local.cidr, "remote": body.remote.cidr},
+        )
+        return _Prepared(request, cells, self._preflight.run(request))
 
     @staticmethod
     def _check_site(role: str, site: Site, tech: Technology) -> None:

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, defer, joinedload, selectinload, sessionmaker
 
@@ -282,6 +282,16 @@ class ConnectionRepository:
                 if mode in intervals
                 and (audited is None or (now - audited).total_seconds() >= intervals[mode])
             ]
+
+    def using_sites(self) -> dict[str, int]:
+        """How many connections have an endpoint on each site (by site id)."""
+        with self._sessions() as session:
+            rows = session.execute(
+                select(
+                    Endpoint.site_id, func.count(func.distinct(Endpoint.connection_id))
+                ).group_by(Endpoint.site_id)
+            )
+            return {site_id: count for site_id, count in rows}
 
     def remove(self, connection_id: str) -> None:
         with self._sessions.begin() as session:

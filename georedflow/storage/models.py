@@ -104,6 +104,8 @@ class Connection(TimestampMixin, Base):
     audited_at: Mapped[datetime | None] = mapped_column()
     # What a revert could not remove: [{"site", "type", "id"}]; a delete removes them.
     leftovers: Mapped[list[Any]] = mapped_column(default=list)
+    # How the remote site was chosen among candidates: [{"site", "chosen", "rank", "reason"}].
+    selection: Mapped[list[Any] | None] = mapped_column(JSON)
 
     endpoints: Mapped[list["Endpoint"]] = relationship(
         back_populates="connection", cascade="all, delete-orphan", order_by="Endpoint.role"

@@ -4,16 +4,16 @@ import logging
 from typing import Any
 
 from georedflow.clouds.driver import SiteDriver
-from georedflow.clouds.kinds import Kind
 from georedflow.crypto import SecretBox
 from georedflow.exceptions import InvalidInput
 from georedflow.planning import planner
 from georedflow.planning.psk import generate_psk
 from georedflow.planning.settings import PlanningSettings
+from georedflow.planning.survey import survey_site
 from georedflow.roles import ROLES
 from georedflow.storage.connections import ConnectionRepository
 from georedflow.tasks.base import SiteTask, StoreKey, Task
-from georedflow.technologies import TECHNOLOGIES, Technology
+from georedflow.technologies import Technology
 
 LOG = logging.getLogger(__name__)
 
@@ -28,39 +28,7 @@ class SurveySite(SiteTask):
     def execute(self, driver: SiteDriver, repo: ConnectionRepository, connection_id: str) -> Any:
         connection = repo.get(connection_id)
         site = connection.endpoint(self.role).site
-        info = TECHNOLOGIES[Technology(connection.technology)]
-        offered = set(driver.extensions())
-        missing = [alias for alias in info.extensions if alias not in offered]
-        if missing:
-            raise InvalidInput(
-                f"site {site.name} lacks the Neutron extension(s) {', '.join(missing)} "
-                f"that {connection.technology} needs"
-            )
-        survey: dict[str, Any] = {
-            "cidrs": sorted({s["cidr"] for s in driver.query(Kind.SUBNET)}),
-            "segmentation_ids": {},
-            "external_network_id": None,
-        }
-        if info.stretched and info.network_type:
-            networks = driver.query(Kind.NETWORK, **{"provider:network_type": info.network_type})
-            survey["segmentation_ids"][info.network_type] = sorted(
-                n["provider:segmentation_id"]
-                for n in networks
-                if n.get("provider:segmentation_id") is not None
-            )
-        if Technology(connection.technology) is Technology.IPSEC:
-            survey["external_network_id"] = self._external_network(driver, site)
-        return survey
-
-    @staticmethod
-    def _external_network(driver: SiteDriver, site: Any) -> str:
-        ref = site.external_network
-        if not ref:
-            raise InvalidInput(f"site {site.name} has no external_network; ipsec needs one")
-        for network in driver.query(Kind.NETWORK, **{"router:external": True}):
-            if ref in (network["id"], network["name"]):
-                return str(network["id"])
-        raise InvalidInput(f"site {site.name}: no external network named or with id '{ref}'")
+        return survey_site(driver, site, Technology(connection.technology))
 
     def revert(self, **kwargs: Any) -> None:
         return None  # read only
@@ -94,7 +62,7 @@ class PlanConnection(Task):
             # What this connection already holds (a resumed plan) is free for it.
             reserved = {
                 kind: repo.reserved(kind) - repo.held_by(connection_id, kind)
-                for kind in ("cidr", "vlan", "vxlan", "gre", "route_target")
+                for kind in planner.RESERVED_KINDS
             }
             plan = planner.plan_connection(
                 technology=connection.technology,
@@ -115,7 +83,7 @@ class PlanConnection(Task):
             plan["psk_ref"] = repo.store_secret(connection_id, secret_box.encrypt(generate_psk()))
         repo.record(
             connection_id,
-            parameters=_public_parameters(plan),
+            parameters=planner.public_parameters(plan),
             plan=plan,
             cidrs={role: plan[role]["cidr"] for role in ROLES},
         )
@@ -124,14 +92,3 @@ class PlanConnection(Task):
     def revert(self, repo: ConnectionRepository, connection_id: str, **kwargs: Any) -> None:
         repo.release(connection_id)
         repo.forget_secrets(connection_id)
-
-
-def _public_parameters(plan: dict[str, Any]) -> dict[str, Any]:
-    """What the API shows of a plan."""
-    shown = {
-        "segmentation_id": plan["segmentation_id"],
-        "network_type": plan["network_type"],
-        "route_targets": plan["route_targets"],
-        "mtu": plan["mtu"],
-    }
-    return {k: v for k, v in shown.items() if v not in (None, [])}

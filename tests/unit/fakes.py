@@ -16,6 +16,7 @@ class FakeDriver:
         self.resources: dict[Kind, dict[str, Resource]] = {}
         self.creates = 0
         self.finds = 0
+        self.quotas: dict[str, dict[str, int]] | None = None  # None: no quota details
 
     def extensions(self) -> list[str]:
         return ["provider", "router", "external-net", "vpnaas", "bgpvpn", "segment"]
@@ -55,6 +56,9 @@ class FakeDriver:
             for r in self.resources.get(kind, {}).values()
             if all(v in r.get(k, []) if k == "tags" else r.get(k) == v for k, v in filters.items())
         ]
+
+    def quota_details(self) -> dict[str, dict[str, int]] | None:
+        return self.quotas
 
     def delete(self, kind: Kind, resource_id: str) -> bool:
         return self.resources.get(kind, {}).pop(resource_id, None) is not None

@@ -17,6 +17,26 @@ def endpoint(text: str) -> dict[str, str]:
     return {"site": site, **({"cidr": cidr} if cidr else {})}
 
 
+def _names(text: str | None) -> list[str] | None:
+    return [n.strip() for n in text.split(",") if n.strip()] if text else None
+
+
+def remote_endpoint(parsed_args: argparse.Namespace) -> dict[str, Any]:
+    """``--remote SITE[:CIDR]``, or candidates (``--remote-candidates``/``--remote-any``)."""
+    if parsed_args.remote:
+        remote: dict[str, Any] = endpoint(parsed_args.remote)
+    elif parsed_args.remote_any:
+        remote = {"any": True}
+    else:
+        remote = {"candidates": _names(parsed_args.remote_candidates)}
+    extra = {
+        "cidr": parsed_args.remote_cidr,
+        "prefer": _names(parsed_args.prefer),
+        "affinity": parsed_args.affinity,
+    }
+    return {**remote, **{k: v for k, v in extra.items() if v}}
+
+
 def add_connection(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("connection", metavar="<connection>", help="name or id")
 
@@ -97,7 +117,28 @@ class CreateConnection(_Change):
         parser.add_argument("--mode", required=True, choices=["hot", "warm", "cold"])
         parser.add_argument("--technology", required=True, choices=[t.value for t in Technology])
         parser.add_argument("--local", required=True, metavar="SITE[:CIDR]")
-        parser.add_argument("--remote", required=True, metavar="SITE[:CIDR]")
+        remote = parser.add_mutually_exclusive_group(required=True)
+        remote.add_argument("--remote", metavar="SITE[:CIDR]")
+        remote.add_argument(
+            "--remote-candidates",
+            metavar="SITE,SITE...",
+            help="let georedflow choose the backup among these sites (see --dry-run)",
+        )
+        remote.add_argument(
+            "--remote-any", action="store_true", help="choose among every site but the local one"
+        )
+        parser.add_argument("--remote-cidr", help="with candidates: the remote CIDR")
+        parser.add_argument("--prefer", metavar="SITE,SITE...", help="candidates to rank first")
+        parser.add_argument(
+            "--affinity",
+            choices=["same_region", "other_region", "same_cloud", "other_cloud"],
+            help="where the chosen backup should be relative to the local site",
+        )
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="survey both sites and show the plan (and the ranking); build nothing",
+        )
         parser.add_argument("--segmentation-id", type=int)
         parser.add_argument("--mtu", type=int)
         parser.add_argument("--route-target", action="append", metavar="ASN:NN")
@@ -119,11 +160,17 @@ class CreateConnection(_Change):
             "mode": parsed_args.mode,
             "technology": parsed_args.technology,
             "local": endpoint(parsed_args.local),
-            "remote": endpoint(parsed_args.remote),
+            "remote": remote_endpoint(parsed_args),
             "options": {k: v for k, v in options.items() if v is not None},
         }
-        accepted: dict[str, Any] = self.api.call("POST", "/v1/connections", json=body)
-        return accepted
+        params = {"dry_run": "true"} if parsed_args.dry_run else None
+        answer: dict[str, Any] = self.api.call("POST", "/v1/connections", json=body, params=params)
+        return answer
+
+    def document(self, parsed_args: argparse.Namespace) -> dict[str, Any]:
+        if parsed_args.dry_run:
+            return self.start(parsed_args)  # the plan: nothing started, nothing to wait for
+        return super().document(parsed_args)
 
 
 class DeleteConnection(Base):

@@ -158,6 +158,7 @@ def test_a_connection_reads_as_it_always_has(client: TestClient) -> None:
         "leftovers": [
             {"site": "east", "role": "local", "type": "network", "id": "n-9", "name": None}
         ],
+        "selection": None,  # added: how a backup chosen among candidates was chosen
         "created_at": "2025-01-02T03:04:05Z",
         "updated_at": "2025-01-02T03:04:05Z",
     }

@@ -170,7 +170,7 @@ WRITES: dict[str, Write] = {
 }
 READS = {
     ConnectionRepository: {"find", "idempotent_result", "get", "query", "due_for_audit"}
-    | {"reserved", "held_by", "secret", "leftovers"},
+    | {"reserved", "held_by", "secret", "leftovers", "using_sites"},
     ConfigRepository: {"latest", "get"},
     SiteRepository: {"get", "query"},
     JobRepository: {"get", "query", "unfinished", "guarded", "finished_before"},

@@ -1,6 +1,6 @@
 import pytest
 
-from georedflow.exceptions import InvalidInput
+from georedflow.exceptions import Conflict, InvalidInput
 from georedflow.planning import identifiers
 
 
@@ -11,12 +11,12 @@ def test_choose_takes_the_lowest_id_free_on_both_sites() -> None:
 
 
 def test_a_requested_id_in_use_is_refused() -> None:
-    with pytest.raises(InvalidInput, match="1005 is already in use"):
+    with pytest.raises(Conflict, match="1005 is already in use"):
         identifiers.choose([(1000, 1099)], {1005}, requested=1005)
 
 
 def test_exhausted_ranges_are_named() -> None:
-    with pytest.raises(InvalidInput, match="1-2"):
+    with pytest.raises(Conflict, match="1-2"):
         identifiers.choose([(1, 2)], {1, 2})
 
 

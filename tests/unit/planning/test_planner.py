@@ -2,7 +2,7 @@ from typing import Any
 
 import pytest
 
-from georedflow.exceptions import InvalidInput
+from georedflow.exceptions import Conflict
 from georedflow.planning import planner
 from georedflow.planning.settings import PlanningSettings
 
@@ -56,7 +56,7 @@ def test_routed_link_gets_two_cidrs_clear_of_reservations() -> None:
 
 
 def test_a_given_cidr_that_overlaps_the_other_site_is_refused_naming_it() -> None:
-    with pytest.raises(InvalidInput, match="on site west"):
+    with pytest.raises(Conflict, match="on site west"):
         plan("ipsec", local_cidr="192.168.0.0/24", remote=survey(["192.168.0.128/25"]))
 
 
@@ -68,5 +68,25 @@ def test_bgpvpn_allocates_the_next_route_target() -> None:
 
 
 def test_no_free_vni_left_is_a_clear_error() -> None:
-    with pytest.raises(InvalidInput, match="no free segmentation id"):
+    with pytest.raises(Conflict, match="no free segmentation id"):
         plan("vxlan", local=survey([], [5000, 5001]), reserved={"vxlan": {"5002"}})
+
+
+def test_a_stretched_cidr_in_use_names_the_endpoint_that_asked_for_it() -> None:
+    with pytest.raises(Conflict, match=r"^remote\.cidr 10\.251\.0\.0/25 overlaps 10\.251\.0\.0/24"):
+        plan("vxlan", remote_cidr="10.251.0.0/25", remote=survey(["10.251.0.0/24"]))
+
+
+@pytest.mark.parametrize(("role", "site"), [("local", "east"), ("remote", "west")])
+def test_a_requested_segmentation_id_in_use_names_the_site_that_uses_it(
+    role: str, site: str
+) -> None:
+    surveys = {role: survey([], [5001])}
+
+    with pytest.raises(Conflict, match=rf"5001 is already a vxlan id on {role}\.site {site}"):
+        plan("vxlan", segmentation_id=5001, **surveys)
+
+
+def test_a_requested_segmentation_id_another_connection_holds_is_refused() -> None:
+    with pytest.raises(Conflict, match="held by another georedflow connection"):
+        plan("vxlan", segmentation_id=5001, reserved={"vxlan": {"5001"}})
