@@ -122,5 +122,6 @@ def test_two_cells_of_one_neutron_add_their_needs_up(
         cidrs={"local": None, "remote": None},
     )
 
-    with pytest.raises(Conflict, match=r"local\.site east and remote\.site cell2: the subnet quota"):
+    shared = r"local\.site east and remote\.site cell2: the subnet quota"
+    with pytest.raises(Conflict, match=shared):
         preflight.run(cells)
