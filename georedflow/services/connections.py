@@ -61,11 +61,11 @@ class ConnectionService:
         self._clouds = clouds
         self._board = board
 
-    def _site(self, ref: str, role: str) -> Site:
+    def _site(self, ref: str, field: str) -> Site:
         try:
             return self._sites.get(ref)
         except Exception:
-            raise InvalidInput(f"{role}.site: no site named '{ref}' is registered") from None
+            raise InvalidInput(f"{field}: no site named '{ref}' is registered") from None
 
     def create(
         self,
@@ -175,7 +175,7 @@ class ConnectionService:
             )
         self._check_cidrs(body, TECHNOLOGIES[tech].stretched)
         self._check_options(body, tech)
-        local = self._site(body.local.site, "local")
+        local = self._site(body.local.site, "local.site")
         remote = body.remote
         chosen_by = [remote.site is not None, remote.candidates is not None, remote.any]
         if sum(chosen_by) != 1:
@@ -183,7 +183,7 @@ class ConnectionService:
                 "remote names one site, or candidates, or any: true (exactly one of them)"
             )
         if remote.site is not None:
-            return self._prepare_pair(body, local, self._site(remote.site, "remote"))
+            return self._prepare_pair(body, local, self._site(remote.site, "remote.site"))
         if remote.candidates is not None:
             names = list(dict.fromkeys(remote.candidates))
             for name in names:
