@@ -16,6 +16,7 @@ with the cloud's Keystone token; else http://127.0.0.1:9797. A token without a c
 
 import argparse
 import importlib.metadata
+import logging
 import os
 import sys
 from collections.abc import Sequence
@@ -127,6 +128,14 @@ class Georedflow(App):
             help="clouds.yaml entry: its token, and the API from its catalog (env OS_CLOUD)",
         )
         return parser
+
+    def configure_logging(self) -> None:
+        super().configure_logging()
+        # cliff's console shows INFO by default, which is a line per HTTP request from
+        # httpx ('HTTP Request: POST ... 409 Conflict') before the error that explains it.
+        quiet = self.options.verbose_level < 2 and not self.options.debug
+        for name in ("httpx", "httpcore"):
+            logging.getLogger(name).setLevel(logging.WARNING if quiet else logging.NOTSET)
 
     def initialize_app(self, argv: list[str]) -> None:
         self.client_manager = Clients(self.options, self._api)

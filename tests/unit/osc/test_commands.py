@@ -305,3 +305,52 @@ def test_status_names_the_api_and_its_revision(argv: list[str]) -> None:
 
     assert shown.code == 0, shown.err
     assert shown.out == "http://georedflow.test: ready (database revision 0008)\n"
+
+
+def test_an_error_is_its_detail_alone_without_the_http_library_s_request_line() -> None:
+    api = FakeApi({("POST", "/v1/sites"): problem(409, "a site named 'east' exists")})
+
+    made = run(api, "site", "create", "--name", "east", "--cloud", "lab-east")
+    debugged = run(api, "--debug", "site", "create", "--name", "east", "--cloud", "lab-east")
+
+    assert made.code == 1
+    assert made.err.strip() == "409: a site named 'east' exists", made.err
+    assert "HTTP Request: POST" in debugged.err  # --debug still shows every request
+
+
+def test_create_dry_run_with_candidates_sends_them_and_shows_the_plan() -> None:
+    plan = {"name": "vnf-b", "remote": {"site": "far"}, "selection": [{"site": "far"}]}
+    api = FakeApi({("POST", "/v1/connections"): plan})
+
+    planned = run(
+        api,
+        "connection",
+        "create",
+        "--name",
+        "vnf-b",
+        "--mode",
+        "warm",
+        "--technology",
+        "vxlan",
+        "--local",
+        "east",
+        "--remote-candidates",
+        "west, far",
+        "--remote-cidr",
+        "10.251.0.0/25",
+        "--prefer",
+        "far",
+        "--dry-run",
+        "-f",
+        "json",
+    )
+
+    assert planned.code == 0, planned.err
+    assert api.paths() == ["POST /v1/connections?dry_run=true"]  # and nothing waited for
+    body = json.loads(api.seen[0].content)
+    assert body["remote"] == {
+        "candidates": ["west", "far"],
+        "cidr": "10.251.0.0/25",
+        "prefer": ["far"],
+    }
+    assert planned.json()["selection"] == [{"site": "far"}]
