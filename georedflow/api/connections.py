@@ -3,19 +3,22 @@
 from collections.abc import Callable
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Query, Request, Response, status
+from fastapi import APIRouter, Depends, Header, Query, Request, Response, status
 from fastapi.concurrency import run_in_threadpool
 
 from georedflow.api import schemas, views
 from georedflow.api.deps import CallerDep, ConnectionActions, Connections, Jobs
+from georedflow.api.lists import next_links, ordering
 from georedflow.api.policy import check_owner, enforce, visible_project
 from georedflow.exceptions import InvalidInput
 from georedflow.storage.models import Job
+from georedflow.storage.pagination import Order
 from georedflow.technologies import Technology
 
 router = APIRouter(prefix="/v1/connections", tags=["connections"])
 
 Limit = Annotated[int, Query(ge=1, le=1000)]
+SORT = ordering(("created_at", "updated_at", "name", "state", "technology", "mode", "id"))
 
 
 @router.post(
@@ -60,6 +63,8 @@ def create_connection(
 async def list_connections(
     connections: Connections,
     caller: CallerDep,
+    request: Request,
+    order: Annotated[Order, Depends(SORT)],
     state: str | None = None,
     site: str | None = None,
     technology: Technology | None = None,
@@ -79,8 +84,9 @@ async def list_connections(
         name=name,
         limit=limit,
         marker=marker,
+        order=order,
     )
-    return views.connections(found)
+    return views.connections(found, next_links(request, found, limit))
 
 
 @router.get("/{connection_id}")

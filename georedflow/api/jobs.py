@@ -2,14 +2,17 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.concurrency import run_in_threadpool
 
 from georedflow.api import schemas, views
 from georedflow.api.deps import CallerDep, Jobs
+from georedflow.api.lists import next_links, ordering
 from georedflow.api.policy import check_owner, enforce, visible_project
+from georedflow.storage.pagination import Order
 
 router = APIRouter(prefix="/v1/jobs", tags=["jobs"])
+SORT = ordering(("created_at", "updated_at", "state", "kind", "id"))
 
 
 # Async reads that hand only the database call to a thread (see api/connections.py).
@@ -19,6 +22,8 @@ router = APIRouter(prefix="/v1/jobs", tags=["jobs"])
 async def list_jobs(
     jobs: Jobs,
     caller: CallerDep,
+    request: Request,
+    order: Annotated[Order, Depends(SORT)],
     state: str | None = None,
     connection_id: str | None = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
@@ -32,8 +37,11 @@ async def list_jobs(
         connection_id=connection_id,
         limit=limit,
         marker=marker,
+        order=order,
     )
-    return schemas.JobList(jobs=[views.job(j) for j in found])
+    return schemas.JobList(
+        jobs=[views.job(j) for j in found], links=next_links(request, found, limit)
+    )
 
 
 @router.get("/{job_id}")

@@ -245,16 +245,29 @@ class ConnectionAccepted(BaseModel):
     job: JobOut
 
 
+class Link(BaseModel):
+    rel: Literal["next"]
+    href: str
+
+
+Links = Annotated[
+    list[Link], Field(description="A next link while the page is full (API-SIG); none after.")
+]
+
+
 class ConnectionList(BaseModel):
     connections: list[ConnectionOut]
+    links: Links = []
 
 
 class JobList(BaseModel):
     jobs: list[JobOut]
+    links: Links = []
 
 
 class SiteList(BaseModel):
     sites: list[SiteOut]
+    links: Links = []
 
 
 class Problem(BaseModel):
@@ -349,3 +362,4 @@ class SubscriptionOut(BaseModel):
 
 class SubscriptionList(BaseModel):
     subscriptions: list[SubscriptionOut]
+    links: Links = []

@@ -1,18 +1,35 @@
 """/v1/sites: register, list, change, delete and probe sites."""
 
-from fastapi import APIRouter, Response, status
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request, Response, status
 
 from georedflow.api import schemas, views
 from georedflow.api.deps import CallerDep, SiteActions, Sites
+from georedflow.api.lists import next_links, ordering
 from georedflow.api.policy import enforce
+from georedflow.storage.pagination import Order
 
 router = APIRouter(prefix="/v1/sites", tags=["sites"])
+SORT = ordering(("name", "created_at", "updated_at", "status", "id"), default="name")
 
 
 @router.get("")
-def list_sites(sites: Sites, caller: CallerDep) -> schemas.SiteList:
+def list_sites(
+    sites: Sites,
+    caller: CallerDep,
+    request: Request,
+    order: Annotated[Order, Depends(SORT)],
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+    marker: str | None = None,
+) -> schemas.SiteList:
+    """Sites by name (``sort_key`` and ``sort_dir`` change it), a page at a time."""
     enforce(caller, "site:list")
-    return schemas.SiteList(sites=[schemas.SiteOut.model_validate(s) for s in sites.query()])
+    found = sites.query(limit=limit, marker=marker, order=order)
+    return schemas.SiteList(
+        sites=[schemas.SiteOut.model_validate(s) for s in found],
+        links=next_links(request, found, limit),
+    )
 
 
 @router.post("", status_code=status.HTTP_201_CREATED)

@@ -2,15 +2,18 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, Depends, Query, Request, Response, status
 
 from georedflow.api import schemas, views
 from georedflow.api.deps import CallbackDestinations, CallerDep, Subscriptions
+from georedflow.api.lists import next_links, ordering
 from georedflow.api.policy import check_owner, enforce, visible_project
+from georedflow.storage.pagination import Order
 
 router = APIRouter(prefix="/v1/subscriptions", tags=["subscriptions"])
 
 Limit = Annotated[int, Query(ge=1, le=1000)]
+SORT = ordering(("created_at", "id"))
 
 
 @router.post("", status_code=status.HTTP_201_CREATED)
@@ -45,12 +48,19 @@ def create_subscription(
 def list_subscriptions(
     subscriptions: Subscriptions,
     caller: CallerDep,
+    request: Request,
+    order: Annotated[Order, Depends(SORT)],
     limit: Limit = 100,
     marker: str | None = None,
 ) -> schemas.SubscriptionList:
     enforce(caller, "subscription:list")
-    found = subscriptions.query(project_id=visible_project(caller), limit=limit, marker=marker)
-    return schemas.SubscriptionList(subscriptions=[views.subscription(s) for s in found])
+    found = subscriptions.query(
+        project_id=visible_project(caller), limit=limit, marker=marker, order=order
+    )
+    return schemas.SubscriptionList(
+        subscriptions=[views.subscription(s) for s in found],
+        links=next_links(request, found, limit),
+    )
 
 
 @router.get("/{subscription_id}")

@@ -55,8 +55,12 @@ def connection(item: Connection) -> schemas.ConnectionOut:
     return schemas.ConnectionOut.model_validate(_connection(item))
 
 
-def connections(items: list[Connection]) -> schemas.ConnectionList:
-    return schemas.ConnectionList.model_validate({"connections": [_connection(c) for c in items]})
+def connections(
+    items: list[Connection], links: list[schemas.Link] | None = None
+) -> schemas.ConnectionList:
+    return schemas.ConnectionList.model_validate(
+        {"connections": [_connection(c) for c in items], "links": links or []}
+    )
 
 
 def config_version(item: ConfigSnapshot) -> schemas.ConfigVersion:

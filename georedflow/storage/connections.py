@@ -20,7 +20,7 @@ from georedflow.storage.models import (
     Site,
     utcnow,
 )
-from georedflow.storage.pagination import after_marker
+from georedflow.storage.pagination import CREATED, Order, after_marker
 
 # States a connection holds only while a job works on it: none outlives a failed job.
 IN_PROGRESS = frozenset({"PENDING", "BUILDING", "DELETING", "ACTIVATING", "REPAIRING"})
@@ -115,6 +115,7 @@ class ConnectionRepository:
         name: str | None = None,
         limit: int = 100,
         marker: str | None = None,
+        order: Order = CREATED,
     ) -> list[Connection]:
         """Connections as a list shows them: without their plan, options and sites' details."""
         query = select(Connection).options(*_LISTED)
@@ -136,7 +137,7 @@ class ConnectionRepository:
             )
             query = query.where(Connection.id.in_(on_site))
         with self._reads() as session:
-            query = after_marker(query, session, Connection, marker, "connection")
+            query = after_marker(query, session, Connection, marker, "connection", order)
             return list(session.scalars(query.limit(limit)).unique())
 
     def start_job(

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload, sessionmaker
 from georedflow.exceptions import NotFound
 from georedflow.storage import db
 from georedflow.storage.models import Job, JobTask, utcnow
-from georedflow.storage.pagination import after_marker
+from georedflow.storage.pagination import CREATED, Order, after_marker
 
 FINISHED = ("SUCCEEDED", "FAILED")
 TASK_ENDED = ("SUCCESS", "FAILURE", "REVERTED", "REVERT_FAILURE")
@@ -48,6 +48,7 @@ class JobRepository:
         connection_id: str | None = None,
         limit: int = 100,
         marker: str | None = None,
+        order: Order = CREATED,
     ) -> list[Job]:
         query = select(Job).options(selectinload(Job.tasks))
         if project_id is not None:
@@ -57,7 +58,7 @@ class JobRepository:
         if connection_id:
             query = query.where(Job.connection_id == connection_id)
         with self._reads() as session:
-            query = after_marker(query, session, Job, marker, "job")
+            query = after_marker(query, session, Job, marker, "job", order)
             return list(session.scalars(query.limit(limit)))
 
     def unfinished(self) -> list[Job]:

@@ -8,6 +8,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from georedflow.exceptions import Conflict, NotFound
 from georedflow.storage.models import Endpoint, Site
+from georedflow.storage.pagination import Order, after_marker
+
+BY_NAME = Order("name")
 
 
 class SiteRepository:
@@ -35,9 +38,13 @@ class SiteRepository:
         with self._sessions() as session:
             return self._lookup(session, ref)
 
-    def query(self) -> list[Site]:
+    def query(
+        self, *, limit: int | None = None, marker: str | None = None, order: Order = BY_NAME
+    ) -> list[Site]:
+        """Sites by name, or in ``order``; every one unless a ``limit`` is given."""
         with self._sessions() as session:
-            return list(session.scalars(select(Site).order_by(Site.name)))
+            query = after_marker(select(Site), session, Site, marker, "site", order)
+            return list(session.scalars(query.limit(limit)))
 
     def update(self, ref: str, **fields: Any) -> Site:
         try:

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from georedflow.exceptions import NotFound
 from georedflow.storage.models import Subscription
-from georedflow.storage.pagination import after_marker
+from georedflow.storage.pagination import CREATED, Order, after_marker
 
 
 class Encrypter(Protocol):
@@ -47,13 +47,18 @@ class SubscriptionRepository:
             return subscription
 
     def query(
-        self, *, project_id: str | None = None, limit: int = 100, marker: str | None = None
+        self,
+        *,
+        project_id: str | None = None,
+        limit: int = 100,
+        marker: str | None = None,
+        order: Order = CREATED,
     ) -> list[Subscription]:
         query = select(Subscription)
         if project_id is not None:
             query = query.where(Subscription.project_id == project_id)
         with self._sessions() as session:
-            query = after_marker(query, session, Subscription, marker, "subscription")
+            query = after_marker(query, session, Subscription, marker, "subscription", order)
             return list(session.scalars(query.limit(limit)))
 
     def delete(self, subscription_id: str) -> None:

@@ -4,6 +4,7 @@ import argparse
 from typing import Any
 from urllib.parse import quote
 
+from georedflow.client.lookup import pages
 from georedflow.osc.v1.base import Base, List, Show, add_wait
 
 COLUMNS = ("name", "cloud", "region", "cell", "status", "id")
@@ -23,8 +24,7 @@ class ListSite(List):
     columns = COLUMNS
 
     def documents(self, parsed_args: argparse.Namespace) -> list[dict[str, Any]]:
-        found: list[dict[str, Any]] = self.api.call("GET", "/v1/sites")["sites"]
-        return found
+        return list(pages(self.api, "/v1/sites", "sites"))
 
 
 class ShowSite(Show):

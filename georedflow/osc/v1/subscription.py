@@ -4,7 +4,7 @@ import argparse
 from typing import Any
 from urllib.parse import quote
 
-from georedflow.client.lookup import connection_id
+from georedflow.client.lookup import connection_id, pages
 from georedflow.osc.v1.base import Base, List, Show
 
 COLUMNS = ("id", "callback_uri", "signed", "filter")
@@ -16,8 +16,7 @@ class ListSubscription(List):
     columns = COLUMNS
 
     def documents(self, parsed_args: argparse.Namespace) -> list[dict[str, Any]]:
-        found: list[dict[str, Any]] = self.api.call("GET", "/v1/subscriptions")["subscriptions"]
-        return found
+        return list(pages(self.api, "/v1/subscriptions", "subscriptions"))
 
 
 class ShowSubscription(Show):

@@ -116,7 +116,10 @@ CHILD = """
 import sys
 from georedflow.cmd.cli import Georedflow
 from tests.unit.osc.fake import FakeApi, site
-api = FakeApi({("GET", "/v1/sites"): {"sites": [site(f"site-{i}") for i in range(3000)]}})
+everything = {"sites": [site(f"site-{i}") for i in range(3000)]}
+def answer(request):  # one page of 3,000, then the end
+    return {"sites": []} if "marker" in request.url.params else everything
+api = FakeApi({("GET", "/v1/sites"): answer})
 sys.exit(Georedflow(api=api.client()).run(["site", "list"]))
 """
 
