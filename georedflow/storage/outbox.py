@@ -31,9 +31,12 @@ _JOB_EVENTS = {"SUCCEEDED": JOB_SUCCEEDED, "FAILED": JOB_FAILED}
 
 
 def install(sessions: sessionmaker[Session]) -> None:
-    """Record events on every flush of sessions made by ``sessions`` (once per factory)."""
-    if not event.contains(sessions, "before_flush", _record_events):
-        event.listen(sessions, "before_flush", _record_events)
+    """Record events on every flush of sessions made by ``sessions``; call it once per factory.
+
+    No ``event.contains`` guard: SQLAlchemy keys its listeners by ``id()``, so a new
+    factory at the address of a collected one would look installed and record nothing.
+    """
+    event.listen(sessions, "before_flush", _record_events)
 
 
 def _state_change(item: Any) -> tuple[str | None, str] | None:

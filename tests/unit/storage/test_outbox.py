@@ -1,5 +1,6 @@
 """State changes write their events in the same transaction (the outbox)."""
 
+import gc
 from datetime import timedelta
 
 import pytest
@@ -61,6 +62,21 @@ def test_a_state_change_writes_old_and_new_state(sessions: sessionmaker[Session]
     assert event.payload["old_state"] == "PENDING"
     assert event.payload["new_state"] == "BUILDING"
     assert event.fanned_out is False
+
+
+def test_every_new_session_factory_records_events(sqlite_url: str) -> None:
+    """Factories come and go (one per process, test or guard); each must record its events."""
+    migrate.upgrade(sqlite_url)
+    engine = db.make_engine(sqlite_url)
+    for attempt in range(50):
+        sessions = db.make_session_factory(engine)
+        connection_id = new_connection(sessions)
+        ConnectionRepository(sessions).set_state(connection_id, "BUILDING")
+        with sessions() as session:
+            recorded = session.scalars(select(Event).where(Event.connection_id == connection_id))
+            assert len(list(recorded)) == 1, f"factory {attempt} recorded nothing"
+        del sessions
+        gc.collect()  # the next factory may take the collected one's address
 
 
 def test_setting_the_same_state_again_is_no_event(sessions: sessionmaker[Session]) -> None:
