@@ -6,11 +6,11 @@ job in flight is left to that job. A site that cannot be reached is a finding to
 """
 
 import logging
-import threading
 
 from georedflow import drift
 from georedflow.exceptions import GeoredflowError, NotFound
 from georedflow.jobs.context import Services
+from georedflow.periodic import Periodic
 from georedflow.roles import ROLES, other
 
 LOG = logging.getLogger(__name__)
@@ -20,31 +20,19 @@ class Auditor:
     def __init__(self, services: Services, intervals: dict[str, float], tick: float = 2.0) -> None:
         self._services = services
         self._intervals = intervals
-        self._tick = tick
-        self._stopped = threading.Event()
-        self._thread = threading.Thread(target=self._loop, name="audit", daemon=True)
+        self._periodic = Periodic("audit", self.audit_due, tick)
 
     def start(self) -> None:
-        if not self._thread.is_alive() and not self._stopped.is_set():
-            self._thread.start()
+        self._periodic.start()
 
     def stop(self) -> None:
-        self._stopped.set()
-        if self._thread.is_alive():
-            self._thread.join(timeout=10)
-
-    def _loop(self) -> None:
-        while not self._stopped.wait(self._tick):
-            try:
-                self.audit_due()
-            except Exception:  # keep auditing; the next tick tries again
-                LOG.exception("the periodic audit failed")
+        self._periodic.stop()
 
     def audit_due(self) -> int:
         """Audit every connection whose interval has passed; how many were updated."""
         updated = 0
         for connection_id in self._services.connections.due_for_audit(self._intervals):
-            if self._stopped.is_set():
+            if self._periodic.stopped:
                 break
             try:
                 updated += self.audit(connection_id)

@@ -25,11 +25,16 @@ class ConfigDelivery:
     timeout: float = 10.0
     destinations: Destinations = field(default_factory=Destinations)
 
-    def deliver(self, url: str, connection: Connection, snapshot: ConfigSnapshot) -> None:
+    def deliver(
+        self, url: str, connection: Connection, snapshot: ConfigSnapshot, *, epoch: int
+    ) -> None:
+        """``epoch``: the fencing token the receiver holds once it is primary; it sends it
+        with its heartbeats."""
         headers = {
             "Content-Type": snapshot.media_type,
             "X-Georedflow-Connection": connection.id,
             "X-Georedflow-Config-Version": str(snapshot.version),
+            "X-Georedflow-Epoch": str(epoch),
         }
         with self.destinations.client(self.timeout) as client:
             last = ""

@@ -14,6 +14,7 @@ class StandbySettings:
     hot_audit_interval: float = 30.0
     warm_audit_interval: float = 300.0
     cold_audit_interval: float = 3600.0
+    lease_seconds: float = 30.0  # a heartbeat's lease on the primary role
 
     def audit_intervals(self) -> dict[str, float]:
         return {

@@ -22,6 +22,7 @@ from georedflow.jobs.zookeeper import ZookeeperPoster, make_board, make_client
 from georedflow.notifications.destinations import Destinations
 from georedflow.notifications.dispatcher import Dispatcher
 from georedflow.notifications.settings import NotificationSettings
+from georedflow.periodic import Periodic
 from georedflow.planning.settings import PlanningSettings
 from georedflow.services.connections import ConnectionService
 from georedflow.services.preflight import Preflight
@@ -58,6 +59,9 @@ def database_timeouts(jobboard: JobBoardSettings) -> db.Timeouts:
 
 
 LOCK_MARGIN = 3.0  # seconds past the session timeout
+# How often an API process looks for expired leases: a failover starts within this of
+# the expiry. The query reads one index (lease_expires_at) and most often finds nothing.
+FAILOVER_TICK = 1.0
 
 
 @dataclass(frozen=True)
@@ -177,6 +181,7 @@ class Application:
     connection_service: ConnectionService
     zookeeper: KazooClient | None = None
     auditor: Auditor | None = None  # started with the API (create_app's lifespan)
+    failover: Periodic | None = None  # the leases' watch, started with the API too
 
     @property
     def engine(self) -> Engine:
@@ -203,6 +208,8 @@ class Application:
         return self.core.destinations
 
     def close(self) -> None:
+        if self.failover is not None:
+            self.failover.stop()
         if self.auditor is not None:
             self.auditor.stop()
         if self.embedded is not None:
@@ -226,23 +233,25 @@ def build(settings: Settings) -> Application:
     else:
         embedded = EmbeddedRunner(core.runner, core.jobs, max_jobs=settings.jobboard.embedded_jobs)
         board = embedded
+    connection_service = ConnectionService(
+        core.connections,
+        core.jobs,
+        core.sites,
+        core.clouds,
+        board,
+        configs=core.services.configs,
+        standby=settings.standby,
+        destinations=core.destinations,
+        preflight=Preflight(core.services.driver, core.connections, settings.planning),
+    )
     return Application(
         core=core,
         board=board,
         embedded=embedded,
         site_service=SiteService(core.sites, core.jobs, core.clouds, board),
-        connection_service=ConnectionService(
-            core.connections,
-            core.jobs,
-            core.sites,
-            core.clouds,
-            board,
-            configs=core.services.configs,
-            standby=settings.standby,
-            destinations=core.destinations,
-            preflight=Preflight(core.services.driver, core.connections, settings.planning),
-        ),
+        connection_service=connection_service,
         zookeeper=client,
+        failover=Periodic("failover", connection_service.fail_over_expired, FAILOVER_TICK),
         auditor=(
             Auditor(core.services, settings.standby.audit_intervals())
             if settings.standby.audit

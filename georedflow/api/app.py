@@ -43,6 +43,8 @@ def create_app(
             application.embedded.resume_unfinished()
         if application.auditor is not None:
             application.auditor.start()
+        if application.failover is not None:
+            application.failover.start()
         yield
         if application.embedded is not None:
             application.embedded.stop(wait=False)

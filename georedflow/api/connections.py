@@ -1,4 +1,4 @@
-"""/v1/connections: create, list, show, delete; activate, verify, repair; config snapshots."""
+"""/v1/connections: create, list, show, delete; activate, heartbeat, verify, repair; configs."""
 
 from collections.abc import Callable
 from typing import Annotated
@@ -144,13 +144,50 @@ def activate_connection(
     jobs: Jobs,
     caller: CallerDep,
     response: Response,
+    body: schemas.ActivateRequest | None = None,
 ) -> schemas.ConnectionAccepted:
-    """Fail over: the backup endpoint becomes primary.
+    """Fail over: the backup endpoint becomes primary, at the next epoch.
 
     A dormant cold standby is built first, then the latest config snapshot is
-    POSTed to ``options.activation_callback``. A failed activation changes nothing.
+    POSTed to ``options.activation_callback`` (with ``X-Georedflow-Epoch``, the
+    epoch the spare holds once primary). A failed activation changes nothing.
+    While the primary's lease is live (its heartbeats), 409 unless ``force``.
     """
-    return _start(connection_id, "activate", actions.activate, connections, jobs, caller, response)
+    force = body.force if body is not None else False
+
+    def activate(connection_id: str) -> Job:
+        return actions.activate(connection_id, force=force)
+
+    return _start(connection_id, "activate", activate, connections, jobs, caller, response)
+
+
+@router.post("/{connection_id}/heartbeat")
+def heartbeat(
+    connection_id: str,
+    body: schemas.Heartbeat,
+    actions: ConnectionActions,
+    connections: Connections,
+    caller: CallerDep,
+) -> schemas.Lease:
+    """The primary renews its lease (``options.lease_seconds``, or ``[standby]
+    lease_seconds``) with the epoch it holds.
+
+    An older epoch is a primary that was failed over: 409, and a
+    ``connection.fenced`` event, so that it stops acting as primary.
+    """
+    _owned(connections, caller, connection_id)
+    enforce(caller, "connection:heartbeat")
+    connection = actions.heartbeat(connection_id, body.epoch)
+    assert connection.lease_expires_at is not None  # just renewed
+    return schemas.Lease.model_validate(
+        {
+            "connection_id": connection.id,
+            "epoch": connection.epoch,
+            "primary": connection.primary_role,
+            "primary_site": connection.endpoint(connection.primary_role).site.name,
+            "expires_at": connection.lease_expires_at,
+        }
+    )
 
 
 @router.post("/{connection_id}/verify", status_code=status.HTTP_202_ACCEPTED)

@@ -56,6 +56,13 @@ OPERATION_RULES = [
         "POST",
         f"{CONNECTION}/activate",
     ),
+    _rule(
+        "connection:heartbeat",
+        "rule:member",
+        "Renew the primary's lease (the VNF manager or the VNF).",
+        "POST",
+        f"{CONNECTION}/heartbeat",
+    ),
     _rule("connection:verify", "rule:member", "Verify both sites.", "POST", f"{CONNECTION}/verify"),
     _rule(
         "connection:repair", "rule:member", "Repair what drifted.", "POST", f"{CONNECTION}/repair"

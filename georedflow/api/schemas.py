@@ -97,6 +97,9 @@ class ConnectionOptions(Strict):
     activation_callback: (
         Annotated[str, StringConstraints(pattern=r"^https?://\S+$", max_length=2048)] | None
     ) = None
+    # How long a heartbeat keeps the primary's lease (default: [standby] lease_seconds).
+    lease_seconds: Annotated[float, Field(ge=1, le=86_400)] | None = None
+    auto_failover: bool | None = None  # activate the standby when the primary's lease expires
 
 
 class ConnectionCreate(Strict):
@@ -158,6 +161,13 @@ class ConnectionOut(BaseModel):
     )
     selection: list[SelectionEntry] | None = Field(
         None, description="How the remote site was chosen among candidates (None: it was named)."
+    )
+    epoch: int = Field(
+        description="The fencing token: one more with every activation. The primary sends "
+        "it with its heartbeats; an older one is refused."
+    )
+    lease_expires_at: datetime | None = Field(
+        description="Until when the primary's last heartbeat holds its lease (None: no lease)."
     )
     created_at: datetime
     updated_at: datetime
@@ -236,8 +246,33 @@ class JobOut(BaseModel):
     attempts: int
     workers: list[str]
     error: JobError | None
+    forced: bool = Field(description="An activation asked with force, over a live lease.")
+    trigger: Literal["request", "lease_expired"] = Field(
+        description="What started the job: a request, or the primary's expired lease."
+    )
     created_at: datetime
     updated_at: datetime
+
+
+class ActivateRequest(Strict):
+    force: bool = Field(
+        False, description="Fail over although the primary's lease is live (recorded on the job)."
+    )
+
+
+class Heartbeat(Strict):
+    epoch: Annotated[int, Field(ge=1)] = Field(
+        description="The epoch the sender holds as primary (the connection's, or the one its "
+        "activation delivered in X-Georedflow-Epoch)."
+    )
+
+
+class Lease(BaseModel):
+    connection_id: str
+    epoch: int
+    primary: Literal["local", "remote"]
+    primary_site: str
+    expires_at: datetime
 
 
 class ConnectionAccepted(BaseModel):
@@ -304,7 +339,11 @@ PROBLEM_RESPONSES: dict[int | str, dict[str, Any]] = {
 # Subscriptions (webhooks)
 
 EventType = Literal[
-    "job.succeeded", "job.failed", "connection.state_changed", "connection.degraded"
+    "job.succeeded",
+    "job.failed",
+    "connection.state_changed",
+    "connection.degraded",
+    "connection.fenced",
 ]
 MAX_CALLBACK_URI = 2048
 
@@ -340,7 +379,7 @@ class SubscriptionFilter(Strict):
         ]
         | None
     ) = None
-    event_types: Annotated[list[EventType], Field(min_length=1, max_length=4)] | None = None
+    event_types: Annotated[list[EventType], Field(min_length=1, max_length=5)] | None = None
 
 
 class SubscriptionCreate(Strict):

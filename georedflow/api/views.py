@@ -46,6 +46,8 @@ def _connection(item: Connection) -> dict[str, Any]:
         "error": item.error,
         "leftovers": item.leftovers,
         "selection": item.selection,
+        "epoch": item.epoch,
+        "lease_expires_at": item.lease_expires_at,
         "created_at": item.created_at,
         "updated_at": item.updated_at,
     }

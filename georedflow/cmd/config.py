@@ -80,6 +80,7 @@ def wiring_settings(config: cfg.ConfigOpts) -> Settings:
             hot_audit_interval=config.standby.hot_audit_interval,
             warm_audit_interval=config.standby.warm_audit_interval,
             cold_audit_interval=config.standby.cold_audit_interval,
+            lease_seconds=config.standby.lease_seconds,
         ),
         notifications=NotificationSettings(
             poll_interval=config.notifications.poll_interval,

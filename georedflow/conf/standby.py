@@ -1,4 +1,5 @@
-"""Options of the ``[standby]`` group: config snapshots, activation callbacks, the audit."""
+"""Options of the ``[standby]`` group: config snapshots, activation callbacks, the audit, the
+primary's lease."""
 
 from oslo_config import cfg
 
@@ -46,6 +47,15 @@ OPTS: list[cfg.Opt] = [
         default=300.0,
         min=1.0,
         help="Seconds between audits of warm standbys.",
+    ),
+    cfg.FloatOpt(
+        "lease_seconds",
+        default=30.0,
+        min=1.0,
+        help="How long a heartbeat keeps the primary's lease (POST /v1/connections/{id}"
+        "/heartbeat); a connection's options.lease_seconds overrides it. While the lease "
+        "is live an activation needs force; once it expires, a connection with "
+        "options.auto_failover is activated by georedflow itself.",
     ),
     cfg.FloatOpt(
         "cold_audit_interval",

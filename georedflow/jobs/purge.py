@@ -8,12 +8,12 @@ that races another removes each job once: the deletes are idempotent).
 
 import contextlib
 import logging
-import threading
 from datetime import timedelta
 
 from taskflow import exceptions as tf_exc
 from taskflow.persistence.backends.impl_sqlalchemy import SQLAlchemyBackend
 
+from georedflow.periodic import Periodic
 from georedflow.storage.jobs import JobRepository
 from georedflow.storage.models import utcnow
 
@@ -44,27 +44,20 @@ def purge_finished_jobs(jobs: JobRepository, backend: SQLAlchemyBackend, days: f
 
 
 class PeriodicPurge:
-    """A daemon thread that purges finished jobs once an hour, from the first start."""
+    """Purges finished jobs once an hour, from the first start, in a daemon thread."""
 
     def __init__(self, jobs: JobRepository, backend: SQLAlchemyBackend, days: float) -> None:
         self._jobs, self._backend, self._days = jobs, backend, days
-        self._stopping = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="purge", daemon=True)
+        self._periodic = Periodic("purge", self.purge_once, PURGE_EVERY, at_start=True)
 
     def start(self) -> None:
-        self._thread.start()
+        self._periodic.start()
 
     def stop(self) -> None:
-        self._stopping.set()
-        if self._thread.is_alive():
-            self._thread.join(timeout=10)
+        self._periodic.stop()
 
-    def _run(self) -> None:
-        while not self._stopping.is_set():
-            try:
-                forgotten = purge_finished_jobs(self._jobs, self._backend, self._days)
-                if forgotten:
-                    LOG.info("purged %d jobs finished over %g days ago", forgotten, self._days)
-            except Exception:
-                LOG.exception("the periodic purge of finished jobs failed; next in an hour")
-            self._stopping.wait(PURGE_EVERY)
+    def purge_once(self) -> int:
+        forgotten = purge_finished_jobs(self._jobs, self._backend, self._days)
+        if forgotten:
+            LOG.info("purged %d jobs finished over %g days ago", forgotten, self._days)
+        return forgotten

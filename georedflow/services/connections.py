@@ -3,6 +3,7 @@
 import dataclasses
 import hashlib
 import json
+import logging
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,9 +23,14 @@ from georedflow.standby import StandbySettings
 from georedflow.storage.configs import ConfigRepository
 from georedflow.storage.connections import ConnectionRepository
 from georedflow.storage.jobs import JobRepository
-from georedflow.storage.models import ConfigSnapshot, Connection, Job, Site
+from georedflow.storage.models import ConfigSnapshot, Connection, Job, Site, utcnow
 from georedflow.storage.sites import SiteRepository
 from georedflow.technologies import TECHNOLOGIES, Technology
+
+LOG = logging.getLogger(__name__)
+
+# Where a primary runs that an activation can fail over from.
+ACTIVATABLE = frozenset({"ACTIVE", "DEGRADED", "DORMANT"})
 
 
 @dataclass(frozen=True)
@@ -305,15 +311,61 @@ class ConnectionService:
         if body.mode != "cold" and options.prebuild is not None:
             raise InvalidInput(f"options.prebuild applies to cold standbys, not {body.mode}")
 
-    def activate(self, connection_id: str) -> Job:
-        """Fail over to the backup; a cold standby is built first and given its config."""
+    def activate(self, connection_id: str, *, force: bool = False) -> Job:
+        """Fail over to the backup; a cold standby is built first and given its config.
+
+        Refused while the primary's lease is live, unless ``force`` (kept on the job).
+        """
+        self._check_activatable(connection_id)
+        job = self._connections.start_activation(connection_id, ACTIVATABLE, force=force)
+        self._board.post(job.id)
+        return job
+
+    def _check_activatable(self, connection_id: str) -> None:
         connection = self._connections.get(connection_id)
         if connection.mode == "cold" and self._configs.latest(connection_id) is None:
             raise Conflict(
                 f"connection {connection_id} is a cold standby with no config snapshot to "
                 "hand to its spare; PUT one to /v1/connections/{id}/config first"
             )
-        return self._start(connection_id, "activate", {"ACTIVE", "DEGRADED", "DORMANT"})
+
+    def heartbeat(self, connection_id: str, epoch: int) -> Connection:
+        """The primary renews its lease; 409 for a superseded epoch (and a fenced event)."""
+        return self._connections.heartbeat(connection_id, epoch, self._standby.lease_seconds)
+
+    def fail_over_expired(self) -> list[Job]:
+        """Activate, as a request would, every auto-failover connection whose lease ran out.
+
+        Every API process calls this; a lease's claim lets exactly one of them start the
+        activation. One that cannot start (a cold standby without a config) is logged
+        and its lease dropped, so it is tried again only after the next heartbeat.
+        """
+        now = utcnow()
+        started = []
+        for connection_id in self._connections.expired_leases(now, ACTIVATABLE):
+            try:
+                self._check_activatable(connection_id)
+            except Conflict as refused:
+                LOG.error("connection %s: lease expired, no failover: %s", connection_id, refused)
+                self._connections.drop_lease(connection_id)
+                continue
+            except NotFound:
+                continue  # deleted since it was listed
+            try:
+                job = self._connections.start_failover(connection_id, now, ACTIVATABLE)
+            except Conflict as busy:  # a job in flight: tried again once it ended
+                LOG.info("connection %s: failover waits: %s", connection_id, busy)
+                continue
+            if job is None:
+                continue  # another process took it
+            LOG.warning(
+                "connection %s: the primary's lease expired; activating the standby (job %s)",
+                connection_id,
+                job.id,
+            )
+            self._board.post(job.id)
+            started.append(job)
+        return started
 
     def verify(self, connection_id: str) -> Job:
         return self._start(connection_id, "verify", {"ACTIVE", "DEGRADED"})

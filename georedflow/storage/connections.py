@@ -1,14 +1,15 @@
 """Connections, their endpoints, and what they hold: reservations and secrets."""
 
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, defer, joinedload, selectinload, sessionmaker
 
 from georedflow.exceptions import Conflict, NotFound
 from georedflow.roles import other
-from georedflow.storage import db
+from georedflow.storage import db, outbox
 from georedflow.storage.jobs import FINISHED
 from georedflow.storage.models import (
     Connection,
@@ -36,6 +37,10 @@ _LISTED = (
     defer(Connection.plan, raiseload=True),
     defer(Connection.options, raiseload=True),
 )
+
+# The connection's row locked, its endpoints joined: PostgreSQL refuses FOR UPDATE on
+# the nullable side of the outer join, so only the connection's row (OF connections).
+_LOCKED: dict[str, Any] = {"with_for_update": {"of": Connection}}
 
 
 class ConnectionRepository:
@@ -154,25 +159,130 @@ class ConnectionRepository:
         """
         with self._sessions.begin() as session:
             connection = self._lookup(session, connection_id)
-            if from_states is not None and connection.state not in from_states:
-                raise Conflict(
-                    f"connection {connection_id} is {connection.state}; {kind} needs it "
-                    f"{' or '.join(sorted(from_states))}"
-                )
-            if connection.job_id:
-                current = session.get(Job, connection.job_id)
-                if current is not None and current.state not in FINISHED:
-                    raise Conflict(
-                        f"connection {connection_id} has a {current.kind} job in flight "
-                        f"({current.id}); wait for it to end"
-                    )
-            job = Job(kind=kind, connection_id=connection_id, project_id=connection.project_id)
-            session.add(job)
-            session.flush()
-            connection.job_id = job.id
+            job = self._new_job(session, connection, kind, from_states)
             if state is not None:
                 connection.state = state
             return job
+
+    @staticmethod
+    def _new_job(
+        session: Session,
+        connection: Connection,
+        kind: str,
+        from_states: frozenset[str] | None,
+        **fields: Any,
+    ) -> Job:
+        if from_states is not None and connection.state not in from_states:
+            raise Conflict(
+                f"connection {connection.id} is {connection.state}; {kind} needs it "
+                f"{' or '.join(sorted(from_states))}"
+            )
+        if connection.job_id:
+            current = session.get(Job, connection.job_id)
+            if current is not None and current.state not in FINISHED:
+                raise Conflict(
+                    f"connection {connection.id} has a {current.kind} job in flight "
+                    f"({current.id}); wait for it to end"
+                )
+        job = Job(
+            kind=kind, connection_id=connection.id, project_id=connection.project_id, **fields
+        )
+        session.add(job)
+        session.flush()
+        connection.job_id = job.id
+        return job
+
+    # The primary's lease and the epoch (fencing token).
+
+    def heartbeat(self, connection_id: str, epoch: int, lease_seconds: float) -> Connection:
+        """Renew the primary's lease for the holder of the connection's current ``epoch``.
+
+        ``lease_seconds`` applies unless the connection's options set their own. An
+        older epoch is a primary that was failed over: its ``connection.fenced`` event
+        is committed, then the heartbeat refused (409), so it learns it must not act.
+        """
+        with self._sessions.begin() as session:
+            connection = session.get(Connection, connection_id, options=_LOADED, **_LOCKED)
+            if connection is None:
+                raise NotFound(f"connection '{connection_id}' does not exist")
+            current = connection.epoch
+            if epoch > current:
+                raise Conflict(
+                    f"connection {connection_id} is at epoch {current}; epoch {epoch} "
+                    "was never issued"
+                )
+            if epoch == current:
+                seconds = connection.options.get("lease_seconds") or lease_seconds
+                connection.lease_expires_at = utcnow() + timedelta(seconds=seconds)
+                return connection
+            session.add(outbox.fenced_event(connection, presented=epoch))
+        raise Conflict(
+            f"connection {connection_id} is at epoch {current}: the holder of epoch {epoch} "
+            "was failed over and must not act as primary"
+        )
+
+    def start_activation(
+        self, connection_id: str, from_states: frozenset[str], *, force: bool
+    ) -> Job:
+        """An activate job, refused (409) while the primary's lease is live unless ``force``."""
+        with self._sessions.begin() as session:
+            connection = session.get(Connection, connection_id, options=_LOADED, **_LOCKED)
+            if connection is None:
+                raise NotFound(f"connection '{connection_id}' does not exist")
+            expires = connection.lease_expires_at
+            if expires is not None and expires > utcnow() and not force:
+                raise Conflict(
+                    f"connection {connection_id}: the primary's lease (epoch "
+                    f"{connection.epoch}) is live until {expires.isoformat()}; activate with "
+                    "force to fail over anyway"
+                )
+            return self._new_job(session, connection, "activate", from_states, forced=force)
+
+    def expired_leases(self, now: datetime, from_states: frozenset[str]) -> list[str]:
+        """Connections with ``options.auto_failover`` whose lease ran out before ``now``."""
+        with self._reads() as session:
+            return list(
+                session.scalars(
+                    select(Connection.id).where(
+                        Connection.lease_expires_at <= now,
+                        Connection.state.in_(from_states),
+                        Connection.options["auto_failover"].as_boolean().is_(True),
+                    )
+                )
+            )
+
+    def start_failover(
+        self, connection_id: str, now: datetime, from_states: frozenset[str]
+    ) -> Job | None:
+        """The activate job of an expired lease, or None when another process took it.
+
+        The claim is one conditional UPDATE that clears the lease, so of every process
+        trying at once exactly one changes the row; a refusal after it (a job in
+        flight) rolls the claim back with it, and the next try sees the lease again.
+        """
+        with self._sessions.begin() as session:
+            claimed = session.execute(
+                update(Connection)
+                .where(Connection.id == connection_id, Connection.lease_expires_at <= now)
+                .values(lease_expires_at=None)
+                .execution_options(synchronize_session=False)
+            )
+            if not db.changed_one(claimed):
+                return None
+            connection = self._lookup(session, connection_id)
+            return self._new_job(
+                session, connection, "activate", from_states, trigger="lease_expired"
+            )
+
+    def drop_lease(self, connection_id: str) -> None:
+        """Forget an expired lease that cannot be acted on (the next heartbeat sets one)."""
+        with self._sessions.begin() as session:
+            session.execute(
+                update(Connection)
+                .where(Connection.id == connection_id)
+                .values(lease_expires_at=None)
+                .execution_options(synchronize_session=False)
+            )
 
     def set_state(
         self,
@@ -241,11 +351,22 @@ class ConnectionRepository:
                 if resources is not None:
                     endpoint.resources = resources.get(endpoint.role, [])
 
-    def swap_primary(self, connection_id: str) -> str:
-        """Fail over: the backup endpoint becomes the primary one; returns its role."""
+    def swap_primary(self, connection_id: str, epoch: int) -> str:
+        """Fail over from ``epoch``: the backup becomes the primary at the next epoch, the
+        link ACTIVE, the old primary's lease gone; returns the primary's role.
+
+        Once only: run again (a resumed job) with the connection already past ``epoch``,
+        it changes nothing.
+        """
         with self._sessions.begin() as session:
-            connection = self._lookup(session, connection_id)
-            connection.primary_role = other(connection.primary_role)
+            connection = session.get(Connection, connection_id, with_for_update=True)
+            if connection is None:
+                raise NotFound(f"connection '{connection_id}' does not exist")
+            if connection.epoch == epoch:
+                connection.primary_role = other(connection.primary_role)
+                connection.epoch = epoch + 1
+                connection.lease_expires_at = None
+            connection.state = "ACTIVE"
             return connection.primary_role
 
     def record_findings(

@@ -5,7 +5,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import CursorResult, Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import ORMExecuteState, Session, sessionmaker
 
@@ -125,6 +125,12 @@ def guarded_sessions(
     event.listen(guarded, "do_orm_execute", do_orm_execute)
     outbox.install(guarded)
     return guarded
+
+
+def changed_one(result: Any) -> bool:
+    """Whether a conditional UPDATE (a claim) changed its row: the caller won it."""
+    assert isinstance(result, CursorResult)
+    return result.rowcount == 1
 
 
 def ping(engine: Engine) -> None:

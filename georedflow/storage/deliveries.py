@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import CursorResult, delete, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from georedflow.storage import db
 from georedflow.storage.filters import matches
 from georedflow.storage.models import Delivery, Event, Subscription
 
@@ -32,11 +33,6 @@ class Outgoing:
     event_id: str
     event_type: str
     document: dict[str, Any]
-
-
-def _changed(result: Any) -> bool:
-    assert isinstance(result, CursorResult)
-    return result.rowcount == 1
 
 
 class DeliveryQueue:
@@ -62,7 +58,7 @@ class DeliveryQueue:
                     .where(Event.id == event_id, Event.fanned_out.is_(False))
                     .values(fanned_out=True)
                 )
-                if not _changed(taken):
+                if not db.changed_one(taken):
                     continue  # another dispatcher has it
                 event = session.get(Event, event_id)
                 assert event is not None
@@ -108,7 +104,7 @@ class DeliveryQueue:
                 )
                 .execution_options(synchronize_session=False)
             )
-            if not _changed(taken):
+            if not db.changed_one(taken):
                 return None
             row = session.execute(
                 select(Delivery.attempts, Subscription, Event)

@@ -106,6 +106,10 @@ class Connection(TimestampMixin, Base):
     leftovers: Mapped[list[Any]] = mapped_column(default=list)
     # How the remote site was chosen among candidates: [{"site", "chosen", "rank", "reason"}].
     selection: Mapped[list[Any] | None] = mapped_column(JSON)
+    # The fencing token: every activation makes it one more. A primary acts only while its
+    # epoch is the connection's, and renews its lease (heartbeats) until lease_expires_at.
+    epoch: Mapped[int] = mapped_column(Integer, default=1)
+    lease_expires_at: Mapped[datetime | None] = mapped_column(index=True)
 
     endpoints: Mapped[list["Endpoint"]] = relationship(
         back_populates="connection", cascade="all, delete-orphan", order_by="Endpoint.role"
@@ -173,6 +177,10 @@ class Job(TimestampMixin, Base):
     logbook_id: Mapped[str | None] = mapped_column(String(36))
     # The X-OpenStack-Request-ID of the request that asked for it (None: no request did).
     request_id: Mapped[str | None] = mapped_column(String(64), default=_current_request_id)
+    # An activation asked with force (over a live lease), and what started the job:
+    # "request" (an API call) or "lease_expired" (the automatic failover).
+    forced: Mapped[bool] = mapped_column(Boolean, default=False)
+    trigger: Mapped[str] = mapped_column(String(16), default="request")
     error: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     started_at: Mapped[datetime | None] = mapped_column()
     finished_at: Mapped[datetime | None] = mapped_column()

@@ -25,7 +25,8 @@ JOB_SUCCEEDED = "job.succeeded"
 JOB_FAILED = "job.failed"
 STATE_CHANGED = "connection.state_changed"
 DEGRADED = "connection.degraded"
-EVENT_TYPES = (JOB_SUCCEEDED, JOB_FAILED, STATE_CHANGED, DEGRADED)
+FENCED = "connection.fenced"
+EVENT_TYPES = (JOB_SUCCEEDED, JOB_FAILED, STATE_CHANGED, DEGRADED, FENCED)
 
 _JOB_EVENTS = {"SUCCEEDED": JOB_SUCCEEDED, "FAILED": JOB_FAILED}
 
@@ -65,14 +66,33 @@ def job_events(job: Job, old: str | None, new: str) -> list[Event]:
     return [_event(_JOB_EVENTS[new], job.connection_id, job.project_id, payload)]
 
 
+def _summary(connection: Connection, state: str) -> dict[str, Any]:
+    return {
+        "id": connection.id,
+        "name": connection.name,
+        "state": state,
+        "primary": connection.primary_role,
+        "epoch": connection.epoch,
+    }
+
+
 def connection_events(connection: Connection, old: str | None, new: str) -> list[Event]:
-    summary = {"id": connection.id, "name": connection.name, "state": new}
+    summary = _summary(connection, new)
     changed = {"connection": summary, "old_state": old, "new_state": new}
     events = [_event(STATE_CHANGED, connection.id, connection.project_id, changed)]
     if new == "DEGRADED":
         degraded = {"connection": summary, "findings": list(connection.findings or [])}
         events.append(_event(DEGRADED, connection.id, connection.project_id, degraded))
     return events
+
+
+def fenced_event(connection: Connection, presented: int) -> Event:
+    """A heartbeat came with an epoch older than the connection's: its sender was superseded."""
+    payload = {
+        "connection": _summary(connection, connection.state),
+        "presented_epoch": presented,
+    }
+    return _event(FENCED, connection.id, connection.project_id, payload)
 
 
 def _event(type_: str, connection_id: str | None, project_id: str | None, payload: Any) -> Event:

@@ -29,6 +29,7 @@ class StoreKey(StrEnum):
     CONFIGS = "configs"  # transient: ConfigRepository
     DELIVERY = "delivery"  # transient: ConfigDelivery
     KEEP_ON_REVERT = "keep_on_revert"  # persisted: a repair never removes a working link
+    EPOCH = "epoch"  # persisted: the connection's epoch when its activation or repair began
 
 
 SHARED_ARGS = frozenset(StoreKey)

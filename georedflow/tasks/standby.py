@@ -43,13 +43,15 @@ class MarkConnection(Task):
     """
 
     def __init__(self, during: str, restore: str, check_leftovers: bool) -> None:
-        super().__init__(name=f"MarkConnection{during.title()}")
+        super().__init__(name=f"MarkConnection{during.title()}", provides=StoreKey.EPOCH)
         self._during = during
         self._restore = restore
         self._check_leftovers = check_leftovers
 
-    def execute(self, repo: ConnectionRepository, connection_id: str) -> None:
+    def execute(self, repo: ConnectionRepository, connection_id: str) -> int:
+        """Returns the epoch the job starts from (kept with the job, so a resume knows it)."""
         repo.set_state(connection_id, self._during)
+        return repo.get(connection_id).epoch
 
     def revert(
         self,
@@ -76,23 +78,24 @@ class DeliverConfig(Task):
         configs: ConfigRepository,
         delivery: ConfigDelivery,
         connection_id: str,
+        epoch: int,
     ) -> dict[str, Any] | None:
+        """The spare is told the epoch it will hold as primary (one more than now)."""
         connection = repo.get(connection_id)
         callback = connection.options.get("activation_callback")
         snapshot = configs.latest(connection_id)
         if not callback or snapshot is None:
             return None
-        delivery.deliver(callback, connection, snapshot)
-        return {"version": snapshot.version}
+        delivery.deliver(callback, connection, snapshot, epoch=epoch + 1)
+        return {"version": snapshot.version, "epoch": epoch + 1}
 
 
 class SwapPrimary(Task):
-    """The last step of an activation: the backup becomes the primary, the link ACTIVE."""
+    """The last step of an activation: the backup is primary at the next epoch, the link
+    ACTIVE, in one commit."""
 
-    def execute(self, repo: ConnectionRepository, connection_id: str) -> str:
-        primary = repo.swap_primary(connection_id)
-        repo.set_state(connection_id, "ACTIVE")
-        return primary
+    def execute(self, repo: ConnectionRepository, connection_id: str, epoch: int) -> str:
+        return repo.swap_primary(connection_id, epoch)
 
 
 class AuditSite(SiteTask):

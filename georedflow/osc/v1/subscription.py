@@ -52,7 +52,7 @@ class CreateSubscription(Show):
             default=[],
             metavar="<event-type>",
             help="only these events (job.succeeded, job.failed, connection.state_changed, "
-            "connection.degraded; the API is the reference); repeat",
+            "connection.degraded, connection.fenced; the API is the reference); repeat",
         )
         parser.add_argument(
             "--secret", help="signs every body (X-Georedflow-Signature); never shown again"

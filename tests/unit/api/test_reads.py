@@ -159,6 +159,8 @@ def test_a_connection_reads_as_it_always_has(client: TestClient) -> None:
             {"site": "east", "role": "local", "type": "network", "id": "n-9", "name": None}
         ],
         "selection": None,  # added: how a backup chosen among candidates was chosen
+        "epoch": 1,  # added: the fencing token, one more with every activation
+        "lease_expires_at": None,  # added: the primary's lease (none without heartbeats)
         "created_at": "2025-01-02T03:04:05Z",
         "updated_at": "2025-01-02T03:04:05Z",
     }

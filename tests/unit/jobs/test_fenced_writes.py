@@ -136,7 +136,7 @@ WRITES: dict[str, Write] = {
     "repo.record": lambda w: w.store[StoreKey.REPO].record(
         w.connection_id, plan={"psk": "new"}, cidrs={"local": "10.9.0.0/24"}, resources={}
     ),
-    "repo.swap_primary": lambda w: w.store[StoreKey.REPO].swap_primary(w.connection_id),
+    "repo.swap_primary": lambda w: w.store[StoreKey.REPO].swap_primary(w.connection_id, 1),
     "repo.record_findings": lambda w: w.store[StoreKey.REPO].record_findings(
         w.connection_id, [{"what": "drift"}]
     ),
@@ -170,7 +170,7 @@ WRITES: dict[str, Write] = {
 }
 READS = {
     ConnectionRepository: {"find", "idempotent_result", "get", "query", "due_for_audit"}
-    | {"reserved", "held_by", "secret", "leftovers", "using_sites"},
+    | {"reserved", "held_by", "secret", "leftovers", "using_sites", "expired_leases"},
     ConfigRepository: {"latest", "get"},
     SiteRepository: {"get", "query"},
     JobRepository: {"get", "query", "unfinished", "guarded", "finished_before"},
@@ -193,9 +193,18 @@ def test_every_repository_method_is_a_known_read_or_a_tested_write() -> None:
         if f"{PREFIX[repo]}.{name}" not in WRITES
     ]
     # start_attempt is the one write with its own fencing (the check under the row lock);
-    # start_job is the API's, refused anyway while the connection's job is in flight;
-    # forget is the purge's, which runs in no job and removes only finished ones.
-    assert unclassified == ["repo.start_job", "jobs.forget", "jobs.start_attempt"]
+    # start_job, start_activation and start_failover are the API's, refused anyway while
+    # the connection's job is in flight; so are the lease's (heartbeat, drop_lease), which
+    # no job makes; forget is the purge's, which runs in no job and removes only finished ones.
+    assert unclassified == [
+        "repo.drop_lease",
+        "repo.heartbeat",
+        "repo.start_activation",
+        "repo.start_failover",
+        "repo.start_job",
+        "jobs.forget",
+        "jobs.start_attempt",
+    ]
 
 
 @pytest.mark.parametrize("how", ["zookeeper", "superseded"])
@@ -246,7 +255,9 @@ def test_a_lost_fence_sends_no_config_and_makes_no_cloud_write(world: World, how
     world.lose(how if how == "zookeeper" else "zookeeper")  # these ask ZooKeeper only
 
     with pytest.raises(Fenced):
-        world.store[StoreKey.DELIVERY].deliver("http://192.0.2.1/hook", connection, snapshot)
+        world.store[StoreKey.DELIVERY].deliver(
+            "http://192.0.2.1/hook", connection, snapshot, epoch=2
+        )
     with pytest.raises(Fenced):
         world.store[driver_key("local")].create("network", {"name": "n"})
 

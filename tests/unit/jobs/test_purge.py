@@ -104,4 +104,4 @@ def test_the_periodic_purge_runs_when_it_starts_and_stops(
     purge.stop()
 
     assert jobs.query(limit=10) == []
-    assert not purge._thread.is_alive()
+    assert not purge._periodic._thread.is_alive()

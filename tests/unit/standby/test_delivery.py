@@ -18,7 +18,7 @@ LOOPBACK = Destinations(parse_networks(["127.0.0.0/8"]))  # the test spares list
 def test_a_callback_that_fails_at_first_gets_the_config_on_a_retry() -> None:
     spare = Receiver(failures=2)
     ConfigDelivery(attempts=3, backoff=0.01, destinations=LOOPBACK).deliver(
-        spare.url, CONNECTION, SNAPSHOT
+        spare.url, CONNECTION, SNAPSHOT, epoch=2
     )
 
     received = spare.next(timeout=1)
@@ -27,6 +27,7 @@ def test_a_callback_that_fails_at_first_gets_the_config_on_a_retry() -> None:
     assert received.headers["content-type"] == "application/json"
     assert received.headers["x-georedflow-config-version"] == "4"
     assert received.headers["x-georedflow-connection"] == "c1"
+    assert received.headers["x-georedflow-epoch"] == "2"  # the fencing token it will hold
     spare.close()
 
 
@@ -34,7 +35,7 @@ def test_a_callback_that_never_takes_it_fails_the_delivery_with_the_reason() -> 
     spare = Receiver(failures=10)
     with pytest.raises(DeliveryFailed, match=r"after 2 attempts \(last: HTTP 503\)"):
         ConfigDelivery(attempts=2, backoff=0.01, destinations=LOOPBACK).deliver(
-            spare.url, CONNECTION, SNAPSHOT
+            spare.url, CONNECTION, SNAPSHOT, epoch=2
         )
     assert spare.attempts == 2
     spare.close()
@@ -50,7 +51,7 @@ def test_a_callback_that_resolves_internally_when_sent_fails_at_once() -> None:
         DeliveryFailed, match=r"was refused: spare\.test resolves to 127\.0\.0\.1 is a loopback"
     ):
         ConfigDelivery(attempts=3, backoff=0.01, destinations=rebound).deliver(
-            f"http://spare.test:{port}/config", CONNECTION, SNAPSHOT
+            f"http://spare.test:{port}/config", CONNECTION, SNAPSHOT, epoch=2
         )
     assert spare.attempts == 0
     spare.close()
@@ -62,7 +63,7 @@ def test_a_redirect_is_not_followed() -> None:
 
     with pytest.raises(DeliveryFailed, match=r"last: HTTP 307"):
         ConfigDelivery(attempts=2, backoff=0.01, destinations=LOOPBACK).deliver(
-            redirector.url, CONNECTION, SNAPSHOT
+            redirector.url, CONNECTION, SNAPSHOT, epoch=2
         )
     assert spare.attempts == 0
     redirector.close()
