@@ -6,9 +6,12 @@ cycle it:
 
 1. instantiate: subscribes, asks for a cold standby link, and learns from the
    ``job.succeeded`` webhook that the standby is reserved (DORMANT);
-2. keeps the VNF's configuration as snapshots;
-3. heal (the primary datacenter is lost): activates the standby — georedflow
-   builds the link and hands the latest snapshot to the spare;
+2. keeps the VNF's configuration as snapshots, and the primary's lease with
+   heartbeats that carry its epoch (the fencing token);
+3. heal (the primary datacenter is lost, its heartbeats stop): with
+   ``auto_failover`` georedflow activates the standby itself once the lease
+   expires — it builds the link and hands the latest snapshot to the spare, with
+   the epoch the spare now holds; the old primary, back, is refused (fenced);
 4. terminate: deletes the link and the subscription.
 """
 
@@ -24,6 +27,7 @@ from typing import Any
 from common import client, ensure_sites, wait
 
 SECRET = secrets.token_urlsafe(32)  # the VNFM's own; georedflow never shows it back
+LEASE_SECONDS = 3  # a heartbeat holds the primary's lease this long
 
 
 class VnfmEndpoint:
@@ -31,7 +35,7 @@ class VnfmEndpoint:
 
     def __init__(self) -> None:
         self.events: queue.Queue[dict[str, Any]] = queue.Queue()
-        self.configs: queue.Queue[tuple[str, bytes]] = queue.Queue()
+        self.configs: queue.Queue[tuple[str, str, bytes]] = queue.Queue()
         owner = self
 
         class Handler(http.server.BaseHTTPRequestHandler):
@@ -46,7 +50,8 @@ class VnfmEndpoint:
                         return
                     owner.events.put(json.loads(body))
                 else:
-                    owner.configs.put((self.headers["X-Georedflow-Config-Version"], body))
+                    version = self.headers["X-Georedflow-Config-Version"]
+                    owner.configs.put((version, self.headers["X-Georedflow-Epoch"], body))
                 self.send_response(204)
                 self.end_headers()
 
@@ -74,12 +79,12 @@ def main() -> None:
         "/v1/subscriptions",
         json={
             "callback_uri": f"{vnfm.url}/events",
-            "filter": {"event_types": ["job.succeeded", "job.failed"]},
+            "filter": {"event_types": ["job.succeeded", "job.failed", "connection.fenced"]},
             "secret": SECRET,
         },
     )
     subscription.raise_for_status()
-    print("instantiate: subscribed to job events")
+    print("instantiate: subscribed to job and fencing events")
 
     created = api.post(
         "/v1/connections",
@@ -89,11 +94,16 @@ def main() -> None:
             "technology": "vxlan",
             "local": {"site": "east"},
             "remote": {"site": "west"},
-            "options": {"activation_callback": f"{vnfm.url}/spare-config"},
+            "options": {
+                "activation_callback": f"{vnfm.url}/spare-config",
+                "auto_failover": True,
+                "lease_seconds": LEASE_SECONDS,
+            },
         },
     )
     created.raise_for_status()
     connection_id = created.json()["connection"]["id"]
+    heartbeat = f"/v1/connections/{connection_id}/heartbeat"
     event = vnfm.event(connection_id, "job.succeeded")
     state = api.get(f"/v1/connections/{connection_id}").json()["state"]
     print(f"instantiate: webhook {event['type']} ({event['data']['job']['kind']}); link {state}")
@@ -101,15 +111,30 @@ def main() -> None:
     config = {"vnf": "epc", "apn": "internet", "peers": ["192.0.2.10"]}
     version = api.put(f"/v1/connections/{connection_id}/config", json=config).json()["version"]
     print(f"running: config snapshot version {version} stored")
+    lease = api.post(heartbeat, json={"epoch": 1})
+    lease.raise_for_status()
+    print(f"running: heartbeat with epoch 1; the lease is held by {lease.json()['primary_site']}")
 
-    activated = api.post(f"/v1/connections/{connection_id}/activate")
-    activated.raise_for_status()
+    # The primary datacenter is lost: no more heartbeats. Once the lease expires,
+    # georedflow activates the standby by itself, as a requested activation would.
     event = vnfm.event(connection_id, "job.succeeded")
-    delivered_version, body = vnfm.configs.get(timeout=30)
+    job = api.get(f"/v1/jobs/{event['data']['job']['id']}").json()
+    delivered_version, epoch, body = vnfm.configs.get(timeout=30)
     shown = api.get(f"/v1/connections/{connection_id}").json()
-    print(f"heal: webhook {event['type']} ({event['data']['job']['kind']}); link {shown['state']}")
-    print(f"heal: the spare received config version {delivered_version}: {json.loads(body)}")
+    print(f"heal: no heartbeat for {LEASE_SECONDS} s: {job['kind']} ({job['trigger']})")
+    print(f"heal: webhook {event['type']}; link {shown['state']}, epoch {shown['epoch']}")
+    print(f"heal: the spare received config version {delivered_version} with epoch {epoch}")
+    print(f"heal: config {json.loads(body)}")
     print(f"heal: primary endpoint is now {shown['primary']} ({shown['remote']['site']})")
+
+    stale = api.post(heartbeat, json={"epoch": 1})  # the old primary is back
+    event = vnfm.event(connection_id, "connection.fenced")
+    print(f"heal: the old primary's heartbeat with epoch 1: {stale.status_code}")
+    print(f"heal: webhook {event['type']} (epoch {event['data']['presented_epoch']} superseded)")
+    lease = api.post(heartbeat, json={"epoch": int(epoch)})
+    lease.raise_for_status()
+    holder = lease.json()["primary_site"]
+    print(f"heal: the new primary's heartbeat with epoch {epoch}; the lease is held by {holder}")
 
     deleted = api.delete(f"/v1/connections/{connection_id}")
     deleted.raise_for_status()

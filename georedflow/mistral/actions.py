@@ -126,10 +126,40 @@ class DeleteConnectionAction(_ConnectionAction):
 
 
 class ActivateConnectionAction(_ConnectionAction):
-    """Fail over to the backup (building a cold one first); returns the connection and job."""
+    """Fail over to the backup (building a cold one first); returns the connection and job.
+
+    Refused while the primary's lease is live, unless ``force``.
+    """
+
+    def __init__(
+        self,
+        connection_id: str,
+        force: bool = False,
+        url: str | None = None,
+        token: str | None = None,
+    ) -> None:
+        super().__init__(connection_id, url, token)
+        self.force = force
 
     def call(self, api: ApiClient) -> Any:
-        return api.call("POST", f"/v1/connections/{self.connection_id}/activate")
+        body = {"force": True} if self.force else None
+        return api.call("POST", f"/v1/connections/{self.connection_id}/activate", json=body)
+
+
+class HeartbeatAction(_ConnectionAction):
+    """Renew the primary's lease with the epoch it holds; returns the lease. An error
+    (409) when that epoch was failed over: the sender must stop acting as primary."""
+
+    def __init__(
+        self, connection_id: str, epoch: int, url: str | None = None, token: str | None = None
+    ) -> None:
+        super().__init__(connection_id, url, token)
+        self.epoch = epoch
+
+    def call(self, api: ApiClient) -> Any:
+        return api.call(
+            "POST", f"/v1/connections/{self.connection_id}/heartbeat", json={"epoch": self.epoch}
+        )
 
 
 class WaitForJobAction(_GeoredflowAction):

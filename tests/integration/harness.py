@@ -221,8 +221,8 @@ class ApiProcess:
         os.kill(self.process.pid, signal.SIGKILL)
         self.process.wait(timeout=10)
 
-    def call(self, method: str, path: str) -> httpx.Response:
-        return httpx.request(method, f"{self.url}{path}", timeout=30)
+    def call(self, method: str, path: str, **kwargs: Any) -> httpx.Response:
+        return httpx.request(method, f"{self.url}{path}", timeout=30, **kwargs)
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:

@@ -10,6 +10,7 @@ from georedflow.mistral.actions import (
     ActivateConnectionAction,
     CreateConnectionAction,
     DeleteConnectionAction,
+    HeartbeatAction,
     WaitForJobAction,
 )
 from tests.conftest import REPO
@@ -38,7 +39,13 @@ def test_actions_build_wait_and_delete(api: ApiProcess, lab: dict[str, Any]) -> 
     swapped = WaitForJobAction(activated.data["job"]["id"], interval=0.2, url=api.url).run(None)
     assert swapped.error is None and swapped.data["kind"] == "activate"
     shown = httpx.get(f"{api.url}/v1/connections/{first.data['connection']['id']}").json()
-    assert shown["primary"] == "remote"
+    assert (shown["primary"], shown["epoch"]) == ("remote", 2)
+    fenced = HeartbeatAction(shown["id"], epoch=1, url=api.url).run(None)
+    assert fenced.data is None and "409" in fenced.error and "failed over" in fenced.error
+    held = HeartbeatAction(shown["id"], epoch=2, url=api.url).run(None)
+    assert held.error is None and (held.data["epoch"], held.data["primary_site"]) == (2, "west")
+    refused = ActivateConnectionAction(shown["id"], url=api.url).run(None)
+    assert refused.data is None and "409" in refused.error and "lease" in refused.error
 
     lab["west"].arm_fault("POST", r"^/v2.0/networks$", status=500, message="mistral fault")
     doomed = CreateConnectionAction(
@@ -82,10 +89,11 @@ def test_the_example_workbook_uses_the_registered_actions() -> None:
         for task in workflow["tasks"].values()
     }
 
-    assert used <= registered
+    assert used - {"std.fail"} <= registered
     assert {
         "georedflow.create_connection",
         "georedflow.wait_for_job",
         "georedflow.delete_connection",
         "georedflow.activate_connection",
+        "georedflow.heartbeat",
     } == registered

@@ -145,6 +145,14 @@ class CreateConnection(_Change):
         parser.add_argument("--bandwidth-mbps", type=int, help="hot: the guaranteed bandwidth")
         parser.add_argument("--prebuild", action="store_true", help="cold: build the link at once")
         parser.add_argument("--activation-callback", help="URL the config goes to on activation")
+        parser.add_argument(
+            "--auto-failover",
+            action="store_true",
+            help="activate the standby when the primary's lease (its heartbeats) expires",
+        )
+        parser.add_argument(
+            "--lease-seconds", type=float, help="how long a heartbeat holds the lease"
+        )
 
     def start(self, parsed_args: argparse.Namespace) -> dict[str, Any]:
         options = {
@@ -154,6 +162,8 @@ class CreateConnection(_Change):
             "bandwidth_mbps": parsed_args.bandwidth_mbps,
             "prebuild": True if parsed_args.prebuild else None,
             "activation_callback": parsed_args.activation_callback,
+            "auto_failover": True if parsed_args.auto_failover else None,
+            "lease_seconds": parsed_args.lease_seconds,
         }
         body = {
             "name": parsed_args.name,
@@ -195,16 +205,49 @@ class DeleteConnection(Base):
 class _Action(_Change):
     action = ""
 
+    def body(self, parsed_args: argparse.Namespace) -> dict[str, Any] | None:
+        return None
+
     def start(self, parsed_args: argparse.Namespace) -> dict[str, Any]:
         found = connection_id(self.api, parsed_args.connection)
-        accepted: dict[str, Any] = self.api.call("POST", f"/v1/connections/{found}/{self.action}")
+        accepted: dict[str, Any] = self.api.call(
+            "POST", f"/v1/connections/{found}/{self.action}", json=self.body(parsed_args)
+        )
         return accepted
 
 
 class ActivateConnection(_Action):
-    """Fail over: the backup becomes primary (a cold one is built first)."""
+    """Fail over: the backup becomes primary at the next epoch (a cold one is built first)."""
 
     action = "activate"
+
+    def add_arguments(self, parser: argparse.ArgumentParser) -> None:
+        super().add_arguments(parser)
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="even while the primary's lease is live (kept on the job)",
+        )
+
+    def body(self, parsed_args: argparse.Namespace) -> dict[str, Any] | None:
+        return {"force": True} if parsed_args.force else None
+
+
+class HeartbeatConnection(Show):
+    """Renew the primary's lease with the epoch it holds (refused for an older one)."""
+
+    def get_parser(self, prog_name: str) -> argparse.ArgumentParser:
+        parser = super().get_parser(prog_name)
+        add_connection(parser)
+        parser.add_argument("--epoch", type=int, required=True, help="the epoch the primary holds")
+        return parser
+
+    def document(self, parsed_args: argparse.Namespace) -> dict[str, Any]:
+        found = connection_id(self.api, parsed_args.connection)
+        lease: dict[str, Any] = self.api.call(
+            "POST", f"/v1/connections/{found}/heartbeat", json={"epoch": parsed_args.epoch}
+        )
+        return lease
 
 
 class VerifyConnection(_Action):

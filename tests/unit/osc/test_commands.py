@@ -354,3 +354,30 @@ def test_create_dry_run_with_candidates_sends_them_and_shows_the_plan() -> None:
         "prefer": ["far"],
     }
     assert planned.json()["selection"] == [{"site": "far"}]
+
+
+def test_heartbeat_sends_the_epoch_and_activate_force_asks_for_force() -> None:
+    lease = {"connection_id": "c1", "epoch": 2, "primary": "remote", "primary_site": "west"}
+    api = FakeApi(
+        {
+            ("GET", "/v1/connections/vnf-a"): connection("c1", "vnf-a"),
+            ("POST", "/v1/connections/c1/heartbeat"): {**lease, "expires_at": "2026-01-01T00Z"},
+            ("POST", "/v1/connections/c1/activate"): {
+                "connection": connection("c1", "vnf-a", state="ACTIVATING"),
+                "job": job("j3", "QUEUED"),
+            },
+        }
+    )
+
+    held = run(api, "connection", "heartbeat", "vnf-a", "--epoch", "2", "-f", "json")
+    plain = run(api, "connection", "activate", "vnf-a", "-f", "json")
+    forced = run(api, "connection", "activate", "vnf-a", "--force", "-f", "json")
+
+    assert held.code == plain.code == forced.code == 0, held.err + plain.err + forced.err
+    assert held.json()["primary_site"] == "west"
+    sent = [(r.url.path, r.content) for r in api.seen if r.method == "POST"]
+    assert sent == [
+        ("/v1/connections/c1/heartbeat", b'{"epoch":2}'),
+        ("/v1/connections/c1/activate", b""),
+        ("/v1/connections/c1/activate", b'{"force":true}'),
+    ]
