@@ -1,6 +1,7 @@
 """What the examples share: a tiny client of the georedflow API over httpx."""
 
 import argparse
+import os
 import sys
 import time
 from typing import Any
@@ -41,10 +42,31 @@ LAB_SITES = {
 }
 
 
+class SessionToken(httpx.Auth):
+    """The token of a keystoneauth session in every request (renewed when it expires)."""
+
+    def __init__(self, session: Any) -> None:
+        self._session = session
+
+    def auth_flow(self, request: httpx.Request) -> Any:
+        request.headers["X-Auth-Token"] = self._session.get_token()
+        yield request
+
+
 def client() -> httpx.Client:
+    """The API by ``--url``; or, given only a cloud (``--os-cloud`` or ``OS_CLOUD``), the one
+    in that cloud's service catalog, with its token, found as ``openstack georedundancy``
+    finds it."""
     parser = argparse.ArgumentParser(description=sys.modules["__main__"].__doc__)
-    parser.add_argument("--url", default="http://127.0.0.1:9797", help="georedflow API")
-    return httpx.Client(base_url=parser.parse_args().url, timeout=30)
+    parser.add_argument("--url", help="georedflow API (default: http://127.0.0.1:9797)")
+    parser.add_argument("--os-cloud", default=os.environ.get("OS_CLOUD"), help="clouds.yaml")
+    options = parser.parse_args()
+    if options.url or not options.os_cloud:
+        return httpx.Client(base_url=options.url or "http://127.0.0.1:9797", timeout=30)
+    from georedflow.cmd.cli import connect
+
+    found = connect(argparse.Namespace(url=None, token=None, os_cloud=options.os_cloud))
+    return httpx.Client(base_url=found.url, timeout=30, auth=SessionToken(found.session))
 
 
 def ensure_sites(api: httpx.Client, *names: str) -> None:

@@ -55,6 +55,11 @@ class ApiClient:
                 base_url=self.url, headers=headers, timeout=timeout, transport=transport
             )
 
+    @property
+    def session(self) -> Any:
+        """The keystoneauth1 Session that authenticates the calls (None: a plain token)."""
+        return self._session
+
     def call(self, method: str, path: str, **kwargs: Any) -> Any:
         """The JSON answer (None when empty)."""
         response = self.request(method, path, **kwargs)

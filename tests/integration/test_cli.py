@@ -15,7 +15,7 @@ import pytest
 
 import lab
 from georedflow.osc.plugin import SERVICE_TYPE
-from tests.conftest import free_port
+from tests.conftest import REPO, free_port
 from tests.integration.harness import ApiProcess, delete_every_connection, write_config
 
 BIN = Path(sys.executable).parent
@@ -286,6 +286,25 @@ def test_openstack_georedundancy_create_with_wait_finds_the_api_in_the_catalog(
     gone = osc("connection", "list", "-f", "json")
     assert gone.returncode == 0, gone.stderr
     assert json.loads(gone.stdout) == []
+
+
+def test_the_tacker_example_with_only_a_cloud_finds_the_api_in_the_catalog(
+    keystone_api: ApiProcess, lab_clouds: str
+) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("OS_")}
+    env["OS_CLIENT_CONFIG_FILE"] = lab_clouds
+    result = subprocess.run(
+        [sys.executable, str(REPO / "examples" / "tacker_vnfm.py"), "--os-cloud", "lab-east"],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        cwd=REPO / "examples",
+        env=env,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == (REPO / "examples" / "expected" / "tacker_vnfm.txt").read_text()
+    assert "/v1/connections" in keystone_api.log.read_text()  # that API, found in the catalog
 
 
 def test_without_an_endpoint_in_the_catalog_the_error_says_what_to_do(lab_clouds: str) -> None:
