@@ -1,6 +1,7 @@
 """Jobs: the state, progress and tasks of every change."""
 
 import argparse
+from itertools import islice
 from typing import Any
 from urllib.parse import quote
 
@@ -8,11 +9,6 @@ from georedflow.client.lookup import connection_id, pages
 from georedflow.osc.v1.base import Base, List, Show
 
 COLUMNS = ("id", "kind", "state", "progress", "connection_id")  # the rest: -c or -f json
-
-
-def newest_first(jobs: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    # ISO 8601 timestamps of one server sort as text; the id breaks ties like the API's order
-    return sorted(jobs, key=lambda j: (j.get("created_at") or "", j["id"]), reverse=True)
 
 
 class ListJob(List):
@@ -33,9 +29,9 @@ class ListJob(List):
         filters: dict[str, Any] = {"state": parsed_args.state} if parsed_args.state else {}
         if parsed_args.connection:
             filters["connection_id"] = connection_id(self.api, parsed_args.connection)
-        # The API pages oldest first: the newest are on its last page, so read them all.
-        found = newest_first(list(pages(self.api, "/v1/jobs", "jobs", filters)))
-        return found[: parsed_args.limit] if parsed_args.limit is not None else found
+        # Newest first, as the monitoring page shows them: the API sorts, the CLI stops early.
+        newest = {**filters, "sort_key": "created_at", "sort_dir": "desc"}
+        return list(islice(pages(self.api, "/v1/jobs", "jobs", newest), parsed_args.limit))
 
 
 class ShowJob(Show):

@@ -220,15 +220,16 @@ def test_api_errors_are_shown_with_their_detail() -> None:
     assert bad.code == 1 and "ROLE=PHYSNET" in bad.err
 
 
-def test_job_list_is_newest_first_and_limit_keeps_the_newest() -> None:
-    jobs = [job(f"j{i}", created_at=f"2026-12-01T10:0{i}:00Z") for i in range(4)]
-    api = FakeApi({("GET", "/v1/jobs"): {"jobs": jobs}})  # the API's order: oldest first
+def test_job_list_asks_for_the_newest_first_and_limit_keeps_the_newest() -> None:
+    jobs = [job(f"j{i}", created_at=f"2026-12-01T10:0{i}:00Z") for i in (3, 2, 1, 0)]
+    api = FakeApi({("GET", "/v1/jobs"): {"jobs": jobs}})  # as the API sorts them
 
     listed = run(api, "job", "list", "-f", "value", "-c", "id")
     newest = run(api, "job", "list", "--limit", "2", "-f", "value", "-c", "id")
 
     assert listed.out.split() == ["j3", "j2", "j1", "j0"]
     assert newest.out.split() == ["j3", "j2"]
+    assert api.paths() == ["GET /v1/jobs?sort_key=created_at&sort_dir=desc&limit=1000"] * 2
 
 
 def test_config_put_and_get_by_connection_name(tmp_path: Any) -> None:
