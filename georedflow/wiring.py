@@ -25,6 +25,7 @@ from georedflow.notifications.settings import NotificationSettings
 from georedflow.periodic import Periodic
 from georedflow.planning.settings import PlanningSettings
 from georedflow.services.connections import ConnectionService
+from georedflow.services.job_graphs import JobGraphs
 from georedflow.services.preflight import Preflight
 from georedflow.services.sites import SiteService
 from georedflow.standby import StandbySettings
@@ -179,6 +180,7 @@ class Application:
     embedded: EmbeddedRunner | None
     site_service: SiteService
     connection_service: ConnectionService
+    job_graphs: JobGraphs
     zookeeper: KazooClient | None = None
     auditor: Auditor | None = None  # started with the API (create_app's lifespan)
     failover: Periodic | None = None  # the leases' watch, started with the API too
@@ -250,6 +252,7 @@ def build(settings: Settings) -> Application:
         embedded=embedded,
         site_service=SiteService(core.sites, core.jobs, core.clouds, board),
         connection_service=connection_service,
+        job_graphs=JobGraphs(core.runner),
         zookeeper=client,
         failover=Periodic("failover", connection_service.fail_over_expired, FAILOVER_TICK),
         auditor=(

@@ -69,7 +69,7 @@ def create_app(
     app.state.jobs = application.jobs
     app.state.subscriptions = application.subscriptions
     app.state.destinations = application.destinations
-    app.state.runner = application.core.runner
+    app.state.job_graphs = application.job_graphs
     app.state.site_service = application.site_service
     app.state.connection_service = application.connection_service
     problems.install(app)

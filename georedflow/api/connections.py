@@ -47,9 +47,9 @@ def create_connection(
     enforce(caller, "connection:create")
     if dry_run:
         response.status_code = status.HTTP_200_OK
-        return schemas.ConnectionPlan.model_validate(actions.plan(body))
+        return schemas.ConnectionPlan.model_validate(actions.plan(body.request()))
     connection, job = actions.create(
-        body, project_id=caller.project_id, idempotency_key=idempotency_key
+        body.request(), project_id=caller.project_id, idempotency_key=idempotency_key
     )
     response.headers["Location"] = f"/v1/connections/{connection.id}"
     return schemas.ConnectionAccepted(connection=views.connection(connection), job=views.job(job))

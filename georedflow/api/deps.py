@@ -12,6 +12,7 @@ from fastapi.concurrency import run_in_threadpool
 from georedflow.api.auth import NOAUTH, Caller, KeystoneTokens
 from georedflow.notifications.destinations import Destinations
 from georedflow.services.connections import ConnectionService
+from georedflow.services.job_graphs import JobGraphs
 from georedflow.services.sites import SiteService
 from georedflow.storage.connections import ConnectionRepository
 from georedflow.storage.jobs import JobRepository
@@ -32,6 +33,7 @@ Jobs = Annotated[JobRepository, Depends(_state("jobs"))]
 Subscriptions = Annotated[SubscriptionRepository, Depends(_state("subscriptions"))]
 SiteActions = Annotated[SiteService, Depends(_state("site_service"))]
 ConnectionActions = Annotated[ConnectionService, Depends(_state("connection_service"))]
+JobGraphsDep = Annotated[JobGraphs, Depends(_state("job_graphs"))]
 CallbackDestinations = Annotated[Destinations, Depends(_state("destinations"))]
 
 

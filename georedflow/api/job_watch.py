@@ -4,15 +4,13 @@ from collections.abc import AsyncIterator
 from typing import Annotated
 
 import anyio
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends
 from fastapi.sse import EventSourceResponse, ServerSentEvent
 from pydantic import BaseModel, ConfigDict, Field
 
-from georedflow.api.deps import CallerDep, Jobs
+from georedflow.api.deps import CallerDep, JobGraphsDep, Jobs
 from georedflow.api.policy import check_owner, enforce
 from georedflow.exceptions import NotFound
-from georedflow.jobs import graph
-from georedflow.jobs.runner import JobRunner
 from georedflow.jobs.watch import JobWatch
 from georedflow.storage.jobs import JobRepository
 from georedflow.storage.models import Job
@@ -56,34 +54,18 @@ class JobGraph(BaseModel):
     edges: list[GraphEdge]
 
 
-def _factory(job: Job, runner: JobRunner) -> graph.Factory | None:
-    """How the job's flow is (or will be) built; None when that cannot be known."""
-    saved = graph.saved_factory(runner.backend, job.id)
-    if saved is not None:
-        return saved
-    try:
-        factory, args = runner.flow_factory(job)
-    except NotFound:  # its connection went away before the job ran
-        return None
-    return graph.factory_name(factory), tuple(args)
-
-
 @router.get("/{job_id}/graph")
-def job_graph(job: WatchedJob, request: Request) -> JobGraph:
+def job_graph(job: WatchedJob, graphs: JobGraphsDep) -> JobGraph:
     """The job's tasks as nodes with their state, and edges from each task to the next."""
-    factory = _factory(job, request.app.state.runner)
-    shape = graph.flow_shape(*factory) if factory is not None else None
+    shape = graphs.of(job)
     return JobGraph(
         job_id=job.id,
         kind=job.kind,
         state=job.state,
         nodes=[
-            GraphNode(task=n.task, site=n.site, state=n.state, failed=n.failed)
-            for n in graph.nodes(shape, job.tasks)
+            GraphNode(task=n.task, site=n.site, state=n.state, failed=n.failed) for n in shape.nodes
         ],
-        edges=[GraphEdge.model_validate({"from": a, "to": b}) for a, b in shape.edges]
-        if shape
-        else [],
+        edges=[GraphEdge.model_validate({"from": a, "to": b}) for a, b in shape.edges],
     )
 
 

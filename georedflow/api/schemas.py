@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, SecretStr, StringConstraints
 
+from georedflow.services import requests
 from georedflow.technologies import Technology
 
 Name = Annotated[
@@ -109,6 +110,32 @@ class ConnectionCreate(Strict):
     local: EndpointIn
     remote: RemoteEndpointIn
     options: ConnectionOptions = Field(default_factory=ConnectionOptions)
+
+    def request(self) -> requests.ConnectionRequest:
+        """The services' request: the same values, free of the HTTP body's types."""
+
+        def names(values: list[str] | None) -> tuple[str, ...] | None:
+            return tuple(values) if values is not None else None
+
+        remote = self.remote
+        options = self.options.model_dump()
+        options["route_targets"] = names(options["route_targets"])
+        return requests.ConnectionRequest(
+            name=self.name,
+            mode=self.mode,
+            technology=str(self.technology),
+            local=requests.EndpointRequest(**self.local.model_dump()),
+            remote=requests.EndpointRequest(
+                site=remote.site,
+                cidr=remote.cidr,
+                cell=remote.cell,
+                candidates=names(remote.candidates),
+                any=remote.any,
+                prefer=names(remote.prefer),
+                affinity=remote.affinity,
+            ),
+            options=requests.ConnectionOptions(**options),
+        )
 
 
 class ResourceRef(BaseModel):

@@ -1,7 +1,6 @@
 """Creating and deleting connections: every check, the pre-flight of the sites, then a job."""
 
 import dataclasses
-import hashlib
 import json
 import logging
 from dataclasses import dataclass
@@ -9,7 +8,6 @@ from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 
-from georedflow.api.schemas import ConnectionCreate
 from georedflow.clouds.openstack import Clouds
 from georedflow.exceptions import Conflict, GeoredflowError, InvalidInput, NotFound, TooLarge
 from georedflow.jobs.board import JobBoard
@@ -18,6 +16,7 @@ from georedflow.planning.addresses import overlapping, parse_cidr
 from georedflow.planning.planner import public_parameters
 from georedflow.roles import ROLES
 from georedflow.services import preflight, selection
+from georedflow.services.requests import ConnectionRequest
 from georedflow.services.scope import derive_scope
 from georedflow.standby import StandbySettings
 from georedflow.storage.configs import ConfigRepository
@@ -75,7 +74,7 @@ class ConnectionService:
 
     def create(
         self,
-        body: ConnectionCreate,
+        body: ConnectionRequest,
         project_id: str | None = None,
         idempotency_key: str | None = None,
     ) -> tuple[Connection, Job]:
@@ -84,7 +83,7 @@ class ConnectionService:
         With an ``idempotency_key``, the same key and body return the connection and
         job the first request made; the same key with another body is a conflict.
         """
-        digest = hashlib.sha256(body.model_dump_json().encode()).hexdigest()
+        digest = body.digest()
         if idempotency_key:
             earlier = self._replay(project_id, idempotency_key, digest)
             if earlier is not None:
@@ -117,7 +116,7 @@ class ConnectionService:
                 "which has since been deleted"
             ) from None
 
-    def plan(self, body: ConnectionCreate) -> dict[str, Any]:
+    def plan(self, body: ConnectionRequest) -> dict[str, Any]:
         """A dry run: every check a create makes, and the plan; nothing built or held."""
         prepared = self._prepare(body)
         plan, outcome = prepared.outcome["plan"], prepared.outcome
@@ -145,7 +144,7 @@ class ConnectionService:
 
     def _create(
         self,
-        body: ConnectionCreate,
+        body: ConnectionRequest,
         project_id: str | None,
         idempotency: tuple[str, str] | None,
     ) -> tuple[Connection, Job]:
@@ -159,7 +158,7 @@ class ConnectionService:
             technology=str(prepared.request.technology),
             scope=prepared.request.scope,
             state="PENDING",
-            options=body.options.model_dump(exclude_none=True),
+            options=body.options.stored(),
             selection=prepared.selection,
             job_kind="create",
             idempotency=idempotency,
@@ -171,7 +170,7 @@ class ConnectionService:
         self._board.post(job.id)
         return connection, job
 
-    def _prepare(self, body: ConnectionCreate) -> "_Prepared":
+    def _prepare(self, body: ConnectionRequest) -> "_Prepared":
         """Every check, without a cloud call first, then the pre-flight of both sites;
         with candidates, of each, and the best one chosen."""
         tech = Technology(body.technology)
@@ -181,6 +180,8 @@ class ConnectionService:
             )
         self._check_cidrs(body, TECHNOLOGIES[tech].stretched)
         self._check_options(body, tech)
+        if body.local.site is None:
+            raise InvalidInput("local.site: the local end names its site")
         local = self._site(body.local.site, "local.site")
         remote = body.remote
         chosen_by = [remote.site is not None, remote.candidates is not None, remote.any]
@@ -203,7 +204,7 @@ class ConnectionService:
                 raise InvalidInput(f"remote.prefer: {name} is not one of the candidates")
         return self._select(body, local, [self._sites.get(n) for n in names])
 
-    def _select(self, body: ConnectionCreate, local: Site, sites: list[Site]) -> "_Prepared":
+    def _select(self, body: ConnectionRequest, local: Site, sites: list[Site]) -> "_Prepared":
         using = self._connections.using_sites()
         candidates, prepared = [], {}
         for site in sites:
@@ -223,7 +224,7 @@ class ConnectionService:
         chosen = prepared[ranking[0]["site"]]
         return dataclasses.replace(chosen, selection=ranking)
 
-    def _prepare_pair(self, body: ConnectionCreate, local: Site, remote: Site) -> "_Prepared":
+    def _prepare_pair(self, body: ConnectionRequest, local: Site, remote: Site) -> "_Prepared":
         tech = Technology(body.technology)
         if local.id == remote.id and (body.local.cell or local.cell) == (
             body.remote.cell or remote.cell
@@ -249,7 +250,7 @@ class ConnectionService:
             technology=tech,
             mode=body.mode,
             scope=scope,
-            options=body.options.model_dump(exclude_none=True),
+            options=body.options.stored(),
             sites=sites,
             cidrs={"local": body.local.cidr, "remote": body.remote.cidr},
         )
@@ -274,7 +275,7 @@ class ConnectionService:
             raise InvalidInput(f"segments needs physical_networks.cell on {role}.site {site.name}")
 
     @staticmethod
-    def _check_cidrs(body: ConnectionCreate, stretched: bool) -> dict[str, str | None]:
+    def _check_cidrs(body: ConnectionRequest, stretched: bool) -> dict[str, str | None]:
         given = {"local": body.local.cidr, "remote": body.remote.cidr}
         parsed = {r: parse_cidr(c, what=f"{r}.cidr") for r, c in given.items() if c}
         if stretched:
@@ -293,7 +294,7 @@ class ConnectionService:
         return {r: str(parsed[r]) if r in parsed else None for r in ROLES}
 
     @staticmethod
-    def _check_options(body: ConnectionCreate, tech: Technology) -> None:
+    def _check_options(body: ConnectionRequest, tech: Technology) -> None:
         options = body.options
         if options.segmentation_id is not None:
             if not TECHNOLOGIES[tech].stretched:

@@ -15,6 +15,7 @@ with the reason. The others rank by, in order:
 Pure: the caller runs the pre-flights and counts the connections.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -46,7 +47,7 @@ def rank(
     local: Site,
     candidates: list[Candidate],
     *,
-    prefer: list[str] | None = None,
+    prefer: Sequence[str] | None = None,
     affinity: str | None = None,
 ) -> list[dict[str, Any]]:
     """Every candidate, best first, each with ``chosen`` and its ``reason``; the first
