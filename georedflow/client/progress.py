@@ -5,15 +5,14 @@ import time
 from typing import Any, TextIO
 
 from georedflow.client.api import ApiClient
-
-FINISHED = ("SUCCEEDED", "FAILED")
+from georedflow.states import JOB_FINISHED, TASK_IN_FLIGHT
 
 
 def current_tasks(job: dict[str, Any]) -> str:
     """``east: CreateRouter, west: CreateSubnet`` — what each site is doing now."""
     running: dict[str, str] = {}
     for task in job["tasks"]:
-        if task["state"] in ("RUNNING", "REVERTING"):
+        if task["state"] in TASK_IN_FLIGHT:
             name = task["name"].rsplit("-", 1)[0] if task["site"] else task["name"]
             running[task["site"] or "-"] = f"{name} ({task['state'].lower()})"
     return ", ".join(f"{site}: {name}" for site, name in sorted(running.items())) or "-"
@@ -39,7 +38,7 @@ def watch(
             out.write(("\r\x1b[2K" + line) if live else line + "\n")
             out.flush()
             last = line
-        if job["state"] in FINISHED:
+        if job["state"] in JOB_FINISHED:
             if live:
                 out.write("\n")
             return job

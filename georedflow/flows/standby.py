@@ -5,6 +5,7 @@ from taskflow.patterns import graph_flow, linear_flow, unordered_flow
 
 from georedflow.flows.create import build_graph, verify_flow
 from georedflow.roles import ROLES
+from georedflow.states import ConnectionState
 from georedflow.tasks.connection import RecordConnection
 from georedflow.tasks.standby import (
     AuditSite,
@@ -25,9 +26,9 @@ def build_activate_flow(technology: str, mode: str, previous_state: str) -> Flow
     the checkpoint puts the connection back in ``previous_state``.
     """
     tech = Technology(technology)
-    dormant = previous_state == "DORMANT"
+    dormant = previous_state == ConnectionState.DORMANT
     flow = linear_flow.Flow(f"activate-{tech}").add(
-        MarkConnection("ACTIVATING", restore=previous_state, check_leftovers=dormant)
+        MarkConnection(ConnectionState.ACTIVATING, restore=previous_state, check_leftovers=dormant)
     )
     if dormant:
         build, made = build_graph(tech, mode)
@@ -55,7 +56,7 @@ def build_repair_flow(technology: str, mode: str, previous_state: str) -> Flow:
     tech = Technology(technology)
     build, made = build_graph(tech, mode)
     return linear_flow.Flow(f"repair-{tech}").add(
-        MarkConnection("REPAIRING", restore=previous_state, check_leftovers=False),
+        MarkConnection(ConnectionState.REPAIRING, restore=previous_state, check_leftovers=False),
         LoadPlan(),
         unordered_flow.Flow("remove-drifted").add(*(RemoveDrifted(role) for role in ROLES)),
         build,

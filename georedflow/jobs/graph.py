@@ -19,6 +19,7 @@ from taskflow import task
 from taskflow.engines.action_engine import compiler
 
 from georedflow.flows.factories import FACTORIES
+from georedflow.states import TaskState
 from georedflow.storage.models import JobTask
 
 # A flow's factory by the importable name TaskFlow saves in a logbook, and its arguments.
@@ -110,7 +111,7 @@ def nodes(shape: FlowShape | None, rows: Iterable[JobTask]) -> list[Node]:
         Node(
             task=name,
             site=by_name[name].site if name in by_name else None,
-            state=by_name[name].state if name in by_name else "PENDING",
+            state=by_name[name].state if name in by_name else TaskState.PENDING,
             failed=name in by_name and bool(by_name[name].error),
         )
         for name in names

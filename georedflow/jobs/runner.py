@@ -31,7 +31,8 @@ from georedflow.flows.factories import FACTORIES
 from georedflow.jobs.context import Services
 from georedflow.jobs.fencing import Fence, Fenced, FencedBackend
 from georedflow.roles import ROLES
-from georedflow.storage.jobs import FINISHED, JobRepository
+from georedflow.states import JOB_FINISHED, JobState, TaskState
+from georedflow.storage.jobs import JobRepository
 from georedflow.storage.models import Job
 from georedflow.tasks.base import StoreKey
 
@@ -39,12 +40,12 @@ LOG = logging.getLogger(__name__)
 
 # Task states as the job shows them.
 _TASK_STATES = {
-    states.RUNNING: "RUNNING",
-    states.SUCCESS: "SUCCESS",
-    states.FAILURE: "FAILURE",
-    states.REVERTING: "REVERTING",
-    states.REVERTED: "REVERTED",
-    states.REVERT_FAILURE: "REVERT_FAILURE",
+    states.RUNNING: TaskState.RUNNING,
+    states.SUCCESS: TaskState.SUCCESS,
+    states.FAILURE: TaskState.FAILURE,
+    states.REVERTING: TaskState.REVERTING,
+    states.REVERTED: TaskState.REVERTED,
+    states.REVERT_FAILURE: TaskState.REVERT_FAILURE,
 }
 
 
@@ -174,7 +175,7 @@ class JobRunner:
         once the runner has lost the job it writes nothing more, not even the outcome.
         """
         job = self._jobs.get(job_id)
-        if job.state in FINISHED:
+        if job.state in JOB_FINISHED:
             return job.state
         check = fence.check if fence is not None else None
         try:
@@ -211,8 +212,8 @@ class JobRunner:
         """One attempt; ``jobs`` writes the job's rows (fenced when ``fence`` is)."""
         if job.kind == "delete" and self._services.connections.find(job.connection_id) is None:
             # The previous attempt got as far as forgetting the connection.
-            jobs.finish(job.id, "SUCCEEDED")
-            return "SUCCEEDED"
+            jobs.finish(job.id, JobState.SUCCEEDED)
+            return JobState.SUCCEEDED
         recorder = TaskRecorder(jobs, job.id, self.name)
         engine = None
         try:
@@ -248,17 +249,17 @@ class JobRunner:
                 self._reconcile(jobs, job.id, engine, task_names(engine))
             jobs.finish(
                 job.id,
-                "FAILED",
+                JobState.FAILED,
                 {"message": message, "task": task_name, "rolled_back": rolled_back},
             )
             LOG.warning("job %s failed in %s: %s", job.id, task_name, message)
-            return "FAILED"
+            return JobState.FAILED
         if engine.storage.get_flow_state() == states.SUSPENDED:
             return "SUSPENDED"
         self._reconcile(jobs, job.id, engine, names)
-        jobs.finish(job.id, "SUCCEEDED")
+        jobs.finish(job.id, JobState.SUCCEEDED)
         LOG.info("job %s succeeded", job.id)
-        return "SUCCEEDED"
+        return JobState.SUCCEEDED
 
     def _reconcile(self, jobs: JobRepository, job_id: str, engine: Any, names: list[str]) -> None:
         """Correct the task rows from the logbook (see ``JobRepository.reconcile_tasks``)."""

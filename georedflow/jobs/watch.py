@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from georedflow.storage.jobs import FINISHED
+from georedflow.states import JOB_FINISHED, TaskState
 from georedflow.storage.models import Job, JobTask
 
 _ENDED = ("SUCCESS", "FAILURE", "REVERTED", "REVERT_FAILURE")
@@ -42,9 +42,9 @@ def _task_event(row: JobTask, state: str, at: datetime | None) -> Event:
             "site": row.site,
             "state": state,
             "started_at": _iso(row.started_at),
-            "finished_at": _iso(row.finished_at if state != "RUNNING" else None),
+            "finished_at": _iso(row.finished_at if state != TaskState.RUNNING else None),
             "at": _iso(at),
-            "error": row.error if state != "RUNNING" else None,
+            "error": row.error if state != TaskState.RUNNING else None,
         },
         at,
     )
@@ -67,15 +67,15 @@ class JobWatch:
     ended: bool = False
 
     def _task_changes(self, row: JobTask) -> list[Event]:
-        if row.state == "PENDING":
+        if row.state == TaskState.PENDING:
             return []
         events = []
         rerun = row.started_at is not None and self._runs.get(row.name) != row.started_at
         if rerun:
             # A (new) run began: report it even if the row has already moved past RUNNING.
-            events.append(_task_event(row, "RUNNING", row.started_at))
+            events.append(_task_event(row, TaskState.RUNNING, row.started_at))
             self._runs[row.name] = row.started_at
-            self._states[row.name] = "RUNNING"
+            self._states[row.name] = TaskState.RUNNING
         failed_unseen = (
             row.state in _UNDOING and row.error and self._states.get(row.name) not in _FAILED
         )
@@ -107,7 +107,7 @@ class JobWatch:
 
     def read(self, job: Job) -> list[Event]:
         """The events since the previous read; the last one is ``end`` once the job ended."""
-        final = job.state in FINISHED
+        final = job.state in JOB_FINISHED
         fresh = [event for row in job.tasks for event in self._task_changes(row)]
         events = self._release(fresh, final)
         if (job.state, job.attempts) != self._job and not final:

@@ -18,6 +18,7 @@ from mistral_lib import actions
 
 from georedflow.client.api import ApiClient, ClientError
 from georedflow.osc.plugin import SERVICE_TYPE, base_url
+from georedflow.states import JOB_FINISHED, JobState
 
 DEFAULT_URL = "http://127.0.0.1:9797"  # no URL given and no catalog: this host's API
 
@@ -178,16 +179,13 @@ class WaitForJobAction(_GeoredflowAction):
 
     def call(self, api: ApiClient) -> Any:
         deadline = time.monotonic() + self.timeout
-        while (job := api.call("GET", f"/v1/jobs/{self.job_id}"))["state"] not in (
-            "SUCCEEDED",
-            "FAILED",
-        ):
+        while (job := api.call("GET", f"/v1/jobs/{self.job_id}"))["state"] not in JOB_FINISHED:
             if time.monotonic() > deadline:
                 raise ClientError(
                     f"job {self.job_id} is still {job['state']} after {self.timeout:.0f} s"
                 )
             time.sleep(self.interval)
-        if job["state"] == "FAILED":
+        if job["state"] == JobState.FAILED:
             error = job.get("error") or {}
             raise ClientError(
                 f"job {self.job_id} failed in {error.get('task')}: {error.get('message')}"

@@ -19,6 +19,7 @@ from georedflow.services import preflight, selection
 from georedflow.services.requests import ConnectionRequest
 from georedflow.services.scope import derive_scope
 from georedflow.standby import StandbySettings
+from georedflow.states import ACTIVATABLE, BUILT, ConnectionState
 from georedflow.storage.configs import ConfigRepository
 from georedflow.storage.connections import ConnectionRepository
 from georedflow.storage.jobs import JobRepository
@@ -27,9 +28,6 @@ from georedflow.storage.sites import SiteRepository
 from georedflow.technologies import TECHNOLOGIES, Technology
 
 LOG = logging.getLogger(__name__)
-
-# Where a primary runs that an activation can fail over from.
-ACTIVATABLE = frozenset({"ACTIVE", "DEGRADED", "DORMANT"})
 
 
 @dataclass(frozen=True)
@@ -157,7 +155,7 @@ class ConnectionService:
             mode=body.mode,
             technology=str(prepared.request.technology),
             scope=prepared.request.scope,
-            state="PENDING",
+            state=ConnectionState.PENDING,
             options=body.options.stored(),
             selection=prepared.selection,
             job_kind="create",
@@ -369,15 +367,13 @@ class ConnectionService:
         return started
 
     def verify(self, connection_id: str) -> Job:
-        return self._start(connection_id, "verify", {"ACTIVE", "DEGRADED"})
+        return self._start(connection_id, "verify", BUILT)
 
     def repair(self, connection_id: str) -> Job:
-        return self._start(connection_id, "repair", {"ACTIVE", "DEGRADED"})
+        return self._start(connection_id, "repair", BUILT)
 
-    def _start(self, connection_id: str, kind: str, from_states: set[str]) -> Job:
-        job = self._connections.start_job(
-            connection_id, kind, state=None, from_states=frozenset(from_states)
-        )
+    def _start(self, connection_id: str, kind: str, from_states: frozenset[str]) -> Job:
+        job = self._connections.start_job(connection_id, kind, state=None, from_states=from_states)
         self._board.post(job.id)
         return job
 
@@ -411,6 +407,6 @@ class ConnectionService:
 
     def delete(self, connection_id: str) -> Job:
         connection = self._connections.get(connection_id)
-        job = self._connections.start_job(connection.id, "delete", state="DELETING")
+        job = self._connections.start_job(connection.id, "delete", state=ConnectionState.DELETING)
         self._board.post(job.id)
         return job

@@ -9,8 +9,8 @@ from sqlalchemy.orm import Session, defer, joinedload, selectinload, sessionmake
 
 from georedflow.exceptions import Conflict, NotFound
 from georedflow.roles import other
+from georedflow.states import BUILT, IN_PROGRESS, JOB_FINISHED, ConnectionState
 from georedflow.storage import db, outbox
-from georedflow.storage.jobs import FINISHED
 from georedflow.storage.models import (
     Connection,
     Endpoint,
@@ -22,9 +22,6 @@ from georedflow.storage.models import (
     utcnow,
 )
 from georedflow.storage.pagination import CREATED, Order, after_marker
-
-# States a connection holds only while a job works on it: none outlives a failed job.
-IN_PROGRESS = frozenset({"PENDING", "BUILDING", "DELETING", "ACTIVATING", "REPAIRING"})
 
 # One statement with its endpoints joined, not a second SELECT for them: between two
 # statements a delete may commit (PostgreSQL's read committed), and the connection
@@ -179,7 +176,7 @@ class ConnectionRepository:
             )
         if connection.job_id:
             current = session.get(Job, connection.job_id)
-            if current is not None and current.state not in FINISHED:
+            if current is not None and current.state not in JOB_FINISHED:
                 raise Conflict(
                     f"connection {connection.id} has a {current.kind} job in flight "
                     f"({current.id}); wait for it to end"
@@ -311,7 +308,7 @@ class ConnectionRepository:
             if connection is None:
                 return []
             if connection.state in IN_PROGRESS:
-                connection.state = "ERROR"
+                connection.state = ConnectionState.ERROR
                 connection.error = reason
             return list(connection.leftovers)
 
@@ -366,7 +363,7 @@ class ConnectionRepository:
                 connection.primary_role = other(connection.primary_role)
                 connection.epoch = epoch + 1
                 connection.lease_expires_at = None
-            connection.state = "ACTIVE"
+            connection.state = ConnectionState.ACTIVE
             return connection.primary_role
 
     def record_findings(
@@ -381,12 +378,12 @@ class ConnectionRepository:
             connection = self._lookup(session, connection_id)
             if only_if_idle:
                 current = session.get(Job, connection.job_id) if connection.job_id else None
-                busy = current is not None and current.state not in FINISHED
-                if busy or connection.state not in ("ACTIVE", "DEGRADED"):
+                busy = current is not None and current.state not in JOB_FINISHED
+                if busy or connection.state not in BUILT:
                     return False
             connection.findings = findings
             connection.audited_at = utcnow()
-            connection.state = "DEGRADED" if findings else "ACTIVE"
+            connection.state = ConnectionState.DEGRADED if findings else ConnectionState.ACTIVE
             return True
 
     def due_for_audit(self, intervals: dict[str, float]) -> list[str]:
@@ -395,7 +392,7 @@ class ConnectionRepository:
         with self._sessions() as session:
             rows = session.execute(
                 select(Connection.id, Connection.mode, Connection.audited_at).where(
-                    Connection.state.in_(("ACTIVE", "DEGRADED"))
+                    Connection.state.in_(BUILT)
                 )
             )
             return [

@@ -8,13 +8,10 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, joinedload, selectinload, sessionmaker
 
 from georedflow.exceptions import NotFound
+from georedflow.states import JOB_FINISHED, TASK_ENDED, TASK_IN_FLIGHT, JobState, TaskState
 from georedflow.storage import db
 from georedflow.storage.models import Job, JobTask, utcnow
 from georedflow.storage.pagination import CREATED, Order, after_marker
-
-FINISHED = ("SUCCEEDED", "FAILED")
-TASK_ENDED = ("SUCCESS", "FAILURE", "REVERTED", "REVERT_FAILURE")
-TASK_IN_FLIGHT = ("RUNNING", "REVERTING")
 
 
 class JobRepository:
@@ -63,7 +60,7 @@ class JobRepository:
 
     def unfinished(self) -> list[Job]:
         with self._sessions() as session:
-            query = select(Job).where(Job.state.not_in(FINISHED)).order_by(Job.created_at)
+            query = select(Job).where(Job.state.not_in(JOB_FINISHED)).order_by(Job.created_at)
             return list(session.scalars(query))
 
     def guarded(self, guard: Callable[[Session], None]) -> "JobRepository":
@@ -88,7 +85,7 @@ class JobRepository:
                 raise NotFound(f"job '{job_id}' does not exist")
             if check is not None:
                 check()
-            job.state = "RUNNING"
+            job.state = JobState.RUNNING
             job.attempts += 1
             job.logbook_id = logbook_id
             job.workers = [*job.workers, worker]
@@ -120,12 +117,12 @@ class JobRepository:
             if task is None:
                 task = JobTask(job_id=job_id, name=name)
                 session.add(task)
-            counted = "SUCCESS" in (state, task.state)  # progress counts SUCCESS only
+            counted = TaskState.SUCCESS in (state, task.state)  # progress counts SUCCESS only
             task.state = state
             task.worker = worker or task.worker
-            if state == "RUNNING":
+            if state == TaskState.RUNNING:
                 task.started_at, task.finished_at, task.error = at, None, None
-            elif state in ("SUCCESS", "FAILURE", "REVERTED", "REVERT_FAILURE"):
+            elif state in TASK_ENDED:
                 task.finished_at = at
             if error is not None:
                 task.error = error
@@ -163,7 +160,7 @@ class JobRepository:
                 if row is None:
                     continue
                 if state in TASK_IN_FLIGHT and (row.state, row.worker) != (state, worker):
-                    if state == "RUNNING":
+                    if state == TaskState.RUNNING:
                         row.started_at, row.finished_at, row.error = at, None, None
                     row.state, row.worker = state, worker
                 elif state in TASK_ENDED and row.state != state:
@@ -184,14 +181,14 @@ class JobRepository:
             job.state = state
             job.error = error
             job.finished_at = utcnow()
-            if state == "SUCCEEDED":
+            if state == JobState.SUCCEEDED:
                 job.progress = 1.0
 
     def finished_before(self, before: datetime, limit: int = 500) -> list[Job]:
         """Finished jobs that ended before ``before``, oldest first (their tasks not loaded)."""
         query = (
             select(Job)
-            .where(Job.state.in_(FINISHED), Job.finished_at < before)
+            .where(Job.state.in_(JOB_FINISHED), Job.finished_at < before)
             .order_by(Job.finished_at)
             .limit(limit)
         )
@@ -200,7 +197,7 @@ class JobRepository:
 
     def forget(self, job_ids: list[str]) -> int:
         """Delete these jobs if they are finished, with their task rows; how many went."""
-        finished = (Job.id.in_(job_ids), Job.state.in_(FINISHED))
+        finished = (Job.id.in_(job_ids), Job.state.in_(JOB_FINISHED))
         with self._sessions.begin() as session:
             ids = list(session.scalars(select(Job.id).where(*finished)))
             session.execute(delete(JobTask).where(JobTask.job_id.in_(ids)))

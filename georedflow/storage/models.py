@@ -25,6 +25,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 from georedflow import logs
+from georedflow.states import JobState, TaskState
 
 
 def new_id() -> str:
@@ -170,7 +171,7 @@ class Job(TimestampMixin, Base):
     connection_id: Mapped[str | None] = mapped_column(String(36), index=True)
     site_id: Mapped[str | None] = mapped_column(String(36), index=True)
     project_id: Mapped[str | None] = mapped_column(String(64), index=True)
-    state: Mapped[str] = mapped_column(String(16), index=True, default="QUEUED")
+    state: Mapped[str] = mapped_column(String(16), index=True, default=JobState.QUEUED)
     progress: Mapped[float] = mapped_column(Float, default=0.0)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     workers: Mapped[list[Any]] = mapped_column(default=list)
@@ -200,7 +201,7 @@ class JobTask(Base):
     job_id: Mapped[str] = mapped_column(ForeignKey("jobs.id", ondelete="CASCADE"), index=True)
     name: Mapped[str] = mapped_column(String(255))
     site: Mapped[str | None] = mapped_column(String(255))
-    state: Mapped[str] = mapped_column(String(16), default="PENDING")
+    state: Mapped[str] = mapped_column(String(16), default=TaskState.PENDING)
     worker: Mapped[str | None] = mapped_column(String(255))  # who ran it last
     started_at: Mapped[datetime | None] = mapped_column()
     finished_at: Mapped[datetime | None] = mapped_column()

@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session, sessionmaker
 
+from georedflow.states import ConnectionState, JobState
 from georedflow.storage.models import Connection, Event, Job
 
 LOG = logging.getLogger(__name__)
@@ -28,7 +29,7 @@ DEGRADED = "connection.degraded"
 FENCED = "connection.fenced"
 EVENT_TYPES = (JOB_SUCCEEDED, JOB_FAILED, STATE_CHANGED, DEGRADED, FENCED)
 
-_JOB_EVENTS = {"SUCCEEDED": JOB_SUCCEEDED, "FAILED": JOB_FAILED}
+_JOB_EVENTS: dict[str, str] = {JobState.SUCCEEDED: JOB_SUCCEEDED, JobState.FAILED: JOB_FAILED}
 
 
 def install(sessions: sessionmaker[Session]) -> None:
@@ -80,7 +81,7 @@ def connection_events(connection: Connection, old: str | None, new: str) -> list
     summary = _summary(connection, new)
     changed = {"connection": summary, "old_state": old, "new_state": new}
     events = [_event(STATE_CHANGED, connection.id, connection.project_id, changed)]
-    if new == "DEGRADED":
+    if new == ConnectionState.DEGRADED:
         degraded = {"connection": summary, "findings": list(connection.findings or [])}
         events.append(_event(DEGRADED, connection.id, connection.project_id, degraded))
     return events

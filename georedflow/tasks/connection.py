@@ -7,6 +7,7 @@ from georedflow.clouds.driver import SiteDriver
 from georedflow.clouds.kinds import KINDS
 from georedflow.clouds.ownership import owned
 from georedflow.exceptions import Fenced
+from georedflow.states import ConnectionState
 from georedflow.storage.connections import ConnectionRepository
 from georedflow.tasks.base import Task, leftover
 
@@ -74,7 +75,7 @@ class MarkConnectionBuilding(Task):
     """Checkpoint: on revert (everything else undone) the connection goes to ERROR."""
 
     def execute(self, repo: ConnectionRepository, connection_id: str) -> None:
-        repo.set_state(connection_id, "BUILDING")
+        repo.set_state(connection_id, ConnectionState.BUILDING)
 
     def revert(
         self,
@@ -86,7 +87,9 @@ class MarkConnectionBuilding(Task):
         **kwargs: Any,
     ) -> None:
         drivers = {"local": local_driver, "remote": remote_driver}
-        mark_failed(repo, connection_id, "ERROR", failure_reason(flow_failures), drivers)
+        mark_failed(
+            repo, connection_id, ConnectionState.ERROR, failure_reason(flow_failures), drivers
+        )
 
 
 class RecordConnection(Task):
@@ -108,14 +111,14 @@ class RecordConnection(Task):
                 resources[role].append({"type": result["type"], "id": result["id"]})
         repo.record(connection_id, resources=resources)
         if self._mark_active:
-            repo.set_state(connection_id, "ACTIVE")
+            repo.set_state(connection_id, ConnectionState.ACTIVE)
 
 
 class MarkConnectionDeleting(Task):
     """Checkpoint of a delete: on failure the connection goes to ERROR, kept for a retry."""
 
     def execute(self, repo: ConnectionRepository, connection_id: str) -> None:
-        repo.set_state(connection_id, "DELETING")
+        repo.set_state(connection_id, ConnectionState.DELETING)
 
     def revert(
         self,
@@ -125,7 +128,7 @@ class MarkConnectionDeleting(Task):
         **kwargs: Any,
     ) -> None:
         reason = f"delete failed, retry it: {failure_reason(flow_failures)}"
-        mark_failed(repo, connection_id, "ERROR", reason, drivers=None)
+        mark_failed(repo, connection_id, ConnectionState.ERROR, reason, drivers=None)
 
 
 class ForgetConnection(Task):

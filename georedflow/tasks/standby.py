@@ -8,6 +8,7 @@ from georedflow.clouds.driver import SiteDriver
 from georedflow.clouds.kinds import Kind
 from georedflow.delivery import ConfigDelivery
 from georedflow.exceptions import Conflict
+from georedflow.states import ConnectionState
 from georedflow.storage.configs import ConfigRepository
 from georedflow.storage.connections import ConnectionRepository
 from georedflow.tasks.base import SiteTask, StoreKey, Task
@@ -20,7 +21,7 @@ class MarkConnectionDormant(Task):
     """Cold standby: planned and reserved, nothing built until it is activated."""
 
     def execute(self, repo: ConnectionRepository, connection_id: str) -> None:
-        repo.set_state(connection_id, "DORMANT")
+        repo.set_state(connection_id, ConnectionState.DORMANT)
 
 
 class LoadPlan(Task):

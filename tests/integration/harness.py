@@ -19,8 +19,8 @@ from georedflow.clouds.ownership import leftovers
 from georedflow.jobs import persistence
 from georedflow.notifications.settings import NotificationSettings
 from georedflow.planning.settings import PlanningSettings
+from georedflow.states import IN_PROGRESS
 from georedflow.storage import migrate
-from georedflow.storage.connections import IN_PROGRESS
 from georedflow.wiring import Application, Settings, build
 
 # The lab's Neutron ranges (lab/): georedflow must pick ids inside them.

@@ -14,6 +14,7 @@ from cliff import command, lister, show
 from georedflow.client import output
 from georedflow.client.api import ApiClient
 from georedflow.client.progress import watch
+from georedflow.states import JobState
 
 WIDTH = 100  # the widest a table is drawn, unless CLIFF_MAX_TERM_WIDTH says otherwise
 
@@ -59,7 +60,7 @@ class Base(command.Command):
     def wait_for(self, job: dict[str, Any]) -> dict[str, Any]:
         """Follow the job to its end with a progress line on stderr; the final job."""
         final = watch(self.api, job["id"], out=self.app.stderr)
-        if final["state"] == "FAILED":
+        if final["state"] == JobState.FAILED:
             error = final.get("error") or {}
             self.app.stderr.write(
                 f"job {final['id']} failed in {error.get('task')}: {error.get('message')}\n"

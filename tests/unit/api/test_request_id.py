@@ -7,7 +7,7 @@ import time
 from fastapi.testclient import TestClient
 
 from georedflow import logs
-from georedflow.storage.jobs import FINISHED
+from georedflow.states import JOB_FINISHED
 from georedflow.wiring import Application
 from tests.unit.api.test_reads import application, client  # noqa: F401 (fixtures)
 
@@ -50,7 +50,7 @@ def test_the_request_s_log_lines_and_its_job_name_it(
         )
         job_id = accepted.json()["job"]["id"]
         deadline = time.monotonic() + 30  # the job runs (and fails: no clouds) meanwhile
-        while application.jobs.get(job_id).state not in FINISHED:
+        while application.jobs.get(job_id).state not in JOB_FINISHED:
             assert time.monotonic() < deadline
             time.sleep(0.05)
     finally:

@@ -52,7 +52,7 @@ LAYERS = [
     {"notifications", "clouds"},
     {"storage"},
     {"technologies", "standby", "crypto", "periodic", "metrics", "logs", "conf"},
-    {"roles", "exceptions"},
+    {"roles", "exceptions", "states"},
 ]
 # The command-line side talks to the API over HTTP: it never loads the server's parts.
 CLIENT_SIDE = {"mistral", "osc", "client"}
