@@ -10,7 +10,7 @@ from taskflow.patterns import graph_flow, linear_flow, unordered_flow
 from georedflow.roles import ROLES
 from georedflow.tasks import bgpvpn, network, qos, router, vpn
 from georedflow.tasks.base import SiteTask
-from georedflow.tasks.connection import MarkConnectionBuilding, RecordConnection
+from georedflow.tasks.connection import RecordConnection, mark_building
 from georedflow.tasks.planning import PlanConnection, SurveySite
 from georedflow.tasks.standby import MarkConnectionDormant
 from georedflow.tasks.verify import VerifyNetwork, VerifySubnet, WaitForSiteConnection
@@ -111,7 +111,7 @@ def build_create_flow(technology: str, mode: str = "warm") -> Flow:
     tech = Technology(technology)
     build, made = build_graph(tech, mode)
     return linear_flow.Flow(f"create-{tech}").add(
-        MarkConnectionBuilding(),
+        mark_building(),
         plan_flow(),
         build,
         verify_flow(tech),
@@ -123,5 +123,5 @@ def build_reserve_flow(technology: str) -> Flow:
     """A cold standby's create: plan and hold addresses and identifiers, build nothing."""
     tech = Technology(technology)
     return linear_flow.Flow(f"reserve-{tech}").add(
-        MarkConnectionBuilding(), plan_flow(), MarkConnectionDormant()
+        mark_building(), plan_flow(), MarkConnectionDormant()
     )

@@ -5,7 +5,7 @@ from taskflow.patterns import linear_flow, unordered_flow
 
 from georedflow.clouds.kinds import DELETE_ORDER, Kind
 from georedflow.tasks.base import SiteTask
-from georedflow.tasks.connection import ForgetConnection, MarkConnectionDeleting
+from georedflow.tasks.connection import ForgetConnection, mark_deleting
 from georedflow.tasks.delete import DeleteOwned, DetachRouterInterfaces
 from georedflow.technologies import Technology
 
@@ -50,6 +50,4 @@ def build_delete_flow(technology: str) -> Flow:
         if tech is Technology.SEGMENTS
         else unordered_flow.Flow("sites").add(local, remote)
     )
-    return linear_flow.Flow(f"delete-{tech}").add(
-        MarkConnectionDeleting(), sites, ForgetConnection()
-    )
+    return linear_flow.Flow(f"delete-{tech}").add(mark_deleting(), sites, ForgetConnection())

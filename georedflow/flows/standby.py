@@ -11,10 +11,10 @@ from georedflow.tasks.standby import (
     AuditSite,
     DeliverConfig,
     LoadPlan,
-    MarkConnection,
     RecordFindings,
     RemoveDrifted,
     SwapPrimary,
+    mark_changing,
 )
 from georedflow.technologies import Technology
 
@@ -28,7 +28,7 @@ def build_activate_flow(technology: str, mode: str, previous_state: str) -> Flow
     tech = Technology(technology)
     dormant = previous_state == ConnectionState.DORMANT
     flow = linear_flow.Flow(f"activate-{tech}").add(
-        MarkConnection(ConnectionState.ACTIVATING, restore=previous_state, check_leftovers=dormant)
+        mark_changing(ConnectionState.ACTIVATING, previous_state, check_sites=dormant)
     )
     if dormant:
         build, made = build_graph(tech, mode)
@@ -56,7 +56,7 @@ def build_repair_flow(technology: str, mode: str, previous_state: str) -> Flow:
     tech = Technology(technology)
     build, made = build_graph(tech, mode)
     return linear_flow.Flow(f"repair-{tech}").add(
-        MarkConnection(ConnectionState.REPAIRING, restore=previous_state, check_leftovers=False),
+        mark_changing(ConnectionState.REPAIRING, previous_state, check_sites=False),
         LoadPlan(),
         unordered_flow.Flow("remove-drifted").add(*(RemoveDrifted(role) for role in ROLES)),
         build,

@@ -9,7 +9,7 @@ from georedflow.clouds.ownership import owned
 from georedflow.exceptions import Fenced
 from georedflow.states import ConnectionState
 from georedflow.storage.connections import ConnectionRepository
-from georedflow.tasks.base import Task, leftover
+from georedflow.tasks.base import StoreKey, Task, leftover
 
 LOG = logging.getLogger(__name__)
 
@@ -71,11 +71,28 @@ def mark_failed(
     repo.set_state(connection_id, state, error=reason, leftovers=left if drivers else None)
 
 
-class MarkConnectionBuilding(Task):
-    """Checkpoint: on revert (everything else undone) the connection goes to ERROR."""
+class Checkpoint(Task):
+    """A job's first step on the connection: the state it holds while the job runs.
 
-    def execute(self, repo: ConnectionRepository, connection_id: str) -> None:
-        repo.set_state(connection_id, ConnectionState.BUILDING)
+    Its revert runs once everything after it was undone: the connection goes to
+    ``on_revert`` (a factory argument, so a resumed job still knows it) with the
+    failure as its error, prefixed by ``failed_as``; with ``check_sites`` the sites
+    are asked what the connection still owns there. Returns the connection's epoch
+    when the job began (kept with the job: an activation swaps from it, once).
+    """
+
+    def __init__(
+        self, during: str, *, on_revert: str, check_sites: bool, failed_as: str = ""
+    ) -> None:
+        super().__init__(name=f"MarkConnection{during.title()}", provides=StoreKey.EPOCH)
+        self._during = during
+        self._on_revert = on_revert
+        self._check_sites = check_sites
+        self._failed_as = failed_as
+
+    def execute(self, repo: ConnectionRepository, connection_id: str) -> int:
+        repo.set_state(connection_id, self._during)
+        return repo.get(connection_id).epoch
 
     def revert(
         self,
@@ -86,10 +103,14 @@ class MarkConnectionBuilding(Task):
         flow_failures: dict[str, Any],
         **kwargs: Any,
     ) -> None:
-        drivers = {"local": local_driver, "remote": remote_driver}
-        mark_failed(
-            repo, connection_id, ConnectionState.ERROR, failure_reason(flow_failures), drivers
-        )
+        drivers = {"local": local_driver, "remote": remote_driver} if self._check_sites else None
+        reason = self._failed_as + failure_reason(flow_failures)
+        mark_failed(repo, connection_id, self._on_revert, reason, drivers)
+
+
+def mark_building() -> Checkpoint:
+    """A create: on revert the connection goes to ERROR, with what the sites still hold."""
+    return Checkpoint(ConnectionState.BUILDING, on_revert=ConnectionState.ERROR, check_sites=True)
 
 
 class RecordConnection(Task):
@@ -114,21 +135,14 @@ class RecordConnection(Task):
             repo.set_state(connection_id, ConnectionState.ACTIVE)
 
 
-class MarkConnectionDeleting(Task):
-    """Checkpoint of a delete: on failure the connection goes to ERROR, kept for a retry."""
-
-    def execute(self, repo: ConnectionRepository, connection_id: str) -> None:
-        repo.set_state(connection_id, ConnectionState.DELETING)
-
-    def revert(
-        self,
-        repo: ConnectionRepository,
-        connection_id: str,
-        flow_failures: dict[str, Any],
-        **kwargs: Any,
-    ) -> None:
-        reason = f"delete failed, retry it: {failure_reason(flow_failures)}"
-        mark_failed(repo, connection_id, ConnectionState.ERROR, reason, drivers=None)
+def mark_deleting() -> Checkpoint:
+    """A delete: on failure the connection goes to ERROR, kept for a retry."""
+    return Checkpoint(
+        ConnectionState.DELETING,
+        on_revert=ConnectionState.ERROR,
+        check_sites=False,
+        failed_as="delete failed, retry it: ",
+    )
 
 
 class ForgetConnection(Task):

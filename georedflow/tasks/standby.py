@@ -12,7 +12,7 @@ from georedflow.states import ConnectionState
 from georedflow.storage.configs import ConfigRepository
 from georedflow.storage.connections import ConnectionRepository
 from georedflow.tasks.base import SiteTask, StoreKey, Task
-from georedflow.tasks.connection import failure_reason, mark_failed
+from georedflow.tasks.connection import Checkpoint
 
 LOG = logging.getLogger(__name__)
 
@@ -36,38 +36,11 @@ class LoadPlan(Task):
         return plan
 
 
-class MarkConnection(Task):
-    """Checkpoint of an activation or a repair: on revert, back to the state it was in.
-
-    ``restore`` is the state the connection had when the job started (a factory
-    argument, so a resumed job still knows it).
-    """
-
-    def __init__(self, during: str, restore: str, check_leftovers: bool) -> None:
-        super().__init__(name=f"MarkConnection{during.title()}", provides=StoreKey.EPOCH)
-        self._during = during
-        self._restore = restore
-        self._check_leftovers = check_leftovers
-
-    def execute(self, repo: ConnectionRepository, connection_id: str) -> int:
-        """Returns the epoch the job starts from (kept with the job, so a resume knows it)."""
-        repo.set_state(connection_id, self._during)
-        return repo.get(connection_id).epoch
-
-    def revert(
-        self,
-        repo: ConnectionRepository,
-        connection_id: str,
-        local_driver: SiteDriver,
-        remote_driver: SiteDriver,
-        flow_failures: dict[str, Any],
-        **kwargs: Any,
-    ) -> None:
-        reason = f"{self._during.lower()} failed: {failure_reason(flow_failures)}"
-        drivers = {"local": local_driver, "remote": remote_driver}
-        mark_failed(
-            repo, connection_id, self._restore, reason, drivers if self._check_leftovers else None
-        )
+def mark_changing(during: str, restore: str, *, check_sites: bool) -> Checkpoint:
+    """An activation or a repair: on revert, back to the state it was in (``restore``)."""
+    return Checkpoint(
+        during, on_revert=restore, check_sites=check_sites, failed_as=f"{during.lower()} failed: "
+    )
 
 
 class DeliverConfig(Task):

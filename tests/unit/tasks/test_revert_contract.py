@@ -28,8 +28,8 @@ CONSTRUCTOR_ARGS = {
     "role": "local",
     "kind": Kind.NETWORK,
     "during": "ACTIVATING",
-    "restore": "DORMANT",
-    "check_leftovers": True,
+    "on_revert": "DORMANT",
+    "check_sites": True,
 }
 
 
@@ -87,7 +87,7 @@ def test_every_task_class_is_walked() -> None:
     names = {cls.__name__ for cls in CLASSES}
     # A few we know exist, so that an import change cannot empty the walk silently.
     assert {"CreateNetwork", "AttachRouterInterface", "AssociateNetwork"} <= names
-    assert {"ApplyQosPolicy", "MarkConnectionBuilding", "PlanConnection"} <= names
+    assert {"ApplyQosPolicy", "Checkpoint", "PlanConnection"} <= names
     assert len(CLASSES) >= 30
 
 
