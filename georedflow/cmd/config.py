@@ -11,6 +11,7 @@ from georedflow import conf, logs
 from georedflow.api.auth import KeystoneSettings, KeystoneTokens
 from georedflow.clouds.retry import RetryPolicy
 from georedflow.conf.keystone import SERVICE_AUTH
+from georedflow.conf.settings import from_group
 from georedflow.notifications.destinations import parse_networks
 from georedflow.notifications.settings import NotificationSettings
 from georedflow.planning.settings import PlanningSettings
@@ -52,44 +53,12 @@ def wiring_settings(config: cfg.ConfigOpts) -> Settings:
         cloud_retries=RetryPolicy(
             retries=config.clouds.retries, max_delay=config.clouds.retry_max_delay
         ),
-        planning=PlanningSettings(
-            cidr_pool=planning.cidr_pool,
-            cidr_prefix=planning.cidr_prefix,
-            vlan_ranges=tuple(planning.vlan_ranges),
-            vni_ranges=tuple(planning.vni_ranges),
-            gre_key_ranges=tuple(planning.gre_key_ranges),
-            route_target_asn=planning.route_target_asn,
-            dci_physnet=planning.dci_physnet,
-            status_timeout=planning.status_timeout,
-        ),
-        jobboard=JobBoardSettings(
-            backend=config.jobboard.backend,
-            hosts=tuple(config.jobboard.hosts),
-            path=config.jobboard.path,
-            session_timeout=config.jobboard.session_timeout,
-            embedded_jobs=config.jobboard.embedded_jobs,
-        ),
+        planning=from_group(PlanningSettings, planning),
+        jobboard=from_group(JobBoardSettings, config.jobboard),
         worker_name=config.worker.name,
-        standby=StandbySettings(
-            config_versions=config.standby.config_versions,
-            max_config_bytes=config.standby.max_config_bytes,
-            callback_attempts=config.standby.callback_attempts,
-            callback_backoff=config.standby.callback_backoff,
-            callback_timeout=config.standby.callback_timeout,
-            audit=config.standby.audit,
-            hot_audit_interval=config.standby.hot_audit_interval,
-            warm_audit_interval=config.standby.warm_audit_interval,
-            cold_audit_interval=config.standby.cold_audit_interval,
-            lease_seconds=config.standby.lease_seconds,
-        ),
-        notifications=NotificationSettings(
-            poll_interval=config.notifications.poll_interval,
-            timeout=config.notifications.timeout,
-            retry_base_seconds=config.notifications.retry_base_seconds,
-            retry_max_seconds=config.notifications.retry_max_seconds,
-            max_attempts=config.notifications.max_attempts,
-            event_retention_days=config.notifications.event_retention_days,
-            allowed_networks=allowed_networks,
+        standby=from_group(StandbySettings, config.standby),
+        notifications=from_group(
+            NotificationSettings, config.notifications, allowed_networks=allowed_networks
         ),
     )
 
