@@ -9,7 +9,7 @@ import logging
 
 from georedflow import drift
 from georedflow.exceptions import GeoredflowError, NotFound
-from georedflow.jobs.context import Services
+from georedflow.jobs.context import JobContext
 from georedflow.periodic import Periodic
 from georedflow.roles import ROLES, other
 
@@ -17,8 +17,8 @@ LOG = logging.getLogger(__name__)
 
 
 class Auditor:
-    def __init__(self, services: Services, intervals: dict[str, float], tick: float = 2.0) -> None:
-        self._services = services
+    def __init__(self, context: JobContext, intervals: dict[str, float], tick: float = 2.0) -> None:
+        self._context = context
         self._intervals = intervals
         self._periodic = Periodic("audit", self.audit_due, tick)
 
@@ -31,7 +31,7 @@ class Auditor:
     def audit_due(self) -> int:
         """Audit every connection whose interval has passed; how many were updated."""
         updated = 0
-        for connection_id in self._services.connections.due_for_audit(self._intervals):
+        for connection_id in self._context.connections.due_for_audit(self._intervals):
             if self._periodic.stopped:
                 break
             try:
@@ -41,9 +41,9 @@ class Auditor:
         return updated
 
     def audit(self, connection_id: str) -> bool:
-        connection = self._services.connections.get(connection_id)
+        connection = self._context.connections.get(connection_id)
         sites = {e.role: e.site for e in connection.endpoints}
-        drivers = {role: self._services.driver(site) for role, site in sites.items()}
+        drivers = {role: self._context.driver(site) for role, site in sites.items()}
         findings: list[drift.Finding] = []
         for role in ROLES:
             try:
@@ -54,7 +54,7 @@ class Auditor:
                 findings.append(
                     {"site": sites[role].name, "role": role, "problem": f"not audited: {error}"}
                 )
-        updated = self._services.connections.record_findings(
+        updated = self._context.connections.record_findings(
             connection_id, findings, only_if_idle=True
         )
         if updated and findings:

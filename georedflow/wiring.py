@@ -10,11 +10,11 @@ from sqlalchemy.orm import Session, sessionmaker
 from georedflow.audit import Auditor
 from georedflow.clouds.openstack import Clouds
 from georedflow.clouds.retry import RetryPolicy
+from georedflow.config_delivery import ConfigDelivery
 from georedflow.crypto import SecretBox, load_or_create_key
-from georedflow.delivery import ConfigDelivery
 from georedflow.jobs.board import JobBoard
 from georedflow.jobs.conductor import Conductor
-from georedflow.jobs.context import Services
+from georedflow.jobs.context import JobContext
 from georedflow.jobs.persistence import make_backend
 from georedflow.jobs.purge import PeriodicPurge
 from georedflow.jobs.runner import EmbeddedRunner, JobRunner
@@ -94,7 +94,7 @@ class Core:
     executor: futurist.ThreadPoolExecutor
     subscriptions: SubscriptionRepository
     dispatcher: Dispatcher  # every process (API, worker) sends webhooks
-    services: Services  # what tasks are given
+    context: JobContext  # what tasks are given
     destinations: Destinations  # where callbacks may go: checked when given and when sent
     purge: PeriodicPurge | None = None  # with a job retention
 
@@ -117,7 +117,7 @@ def build_core(settings: Settings) -> Core:
     clouds = Clouds(settings.clouds_file, retry_policy=settings.cloud_retries)
     secret_box = SecretBox(load_or_create_key(settings.secret_key_file))
     destinations = Destinations.allowing(settings.notifications.allowed_networks)
-    services = Services(
+    context = JobContext(
         connections=connections,
         sites=sites,
         clouds=clouds,
@@ -136,7 +136,7 @@ def build_core(settings: Settings) -> Core:
     executor = futurist.ThreadPoolExecutor(max_workers=settings.task_threads)
     runner = JobRunner(
         jobs=jobs,
-        services=services,
+        context=context,
         backend=make_backend(engine),
         executor=executor,
         name=settings.worker_name,
@@ -161,7 +161,7 @@ def build_core(settings: Settings) -> Core:
         executor,
         subscriptions,
         dispatcher,
-        services,
+        context,
         destinations,
         purge,
     )
@@ -241,10 +241,10 @@ def build(settings: Settings) -> Application:
         core.sites,
         core.clouds,
         board,
-        configs=core.services.configs,
+        configs=core.context.configs,
         standby=settings.standby,
         destinations=core.destinations,
-        preflight=Preflight(core.services.driver, core.connections, settings.planning),
+        preflight=Preflight(core.context.driver, core.connections, settings.planning),
     )
     return Application(
         core=core,
@@ -256,7 +256,7 @@ def build(settings: Settings) -> Application:
         zookeeper=client,
         failover=Periodic("failover", connection_service.fail_over_expired, FAILOVER_TICK),
         auditor=(
-            Auditor(core.services, settings.standby.audit_intervals())
+            Auditor(core.context, settings.standby.audit_intervals())
             if settings.standby.audit
             else None
         ),

@@ -11,7 +11,7 @@ from georedflow.roles import ROLES
 from georedflow.tasks import bgpvpn, network, qos, router, vpn
 from georedflow.tasks.base import SiteTask
 from georedflow.tasks.connection import RecordConnection, mark_building
-from georedflow.tasks.planning import PlanConnection, SurveySite
+from georedflow.tasks.plan import PlanConnection, SurveySite
 from georedflow.tasks.standby import MarkConnectionDormant
 from georedflow.tasks.verify import VerifyNetwork, VerifySubnet, WaitForSiteConnection
 from georedflow.technologies import Technology

@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from georedflow.clouds.driver import SiteDriver
 from georedflow.clouds.openstack import Clouds
+from georedflow.config_delivery import ConfigDelivery
 from georedflow.crypto import SecretBox
-from georedflow.delivery import ConfigDelivery
 from georedflow.exceptions import NotFound
 from georedflow.jobs.fencing import Fence, fenced_delivery, fenced_driver
 from georedflow.planning.settings import PlanningSettings
@@ -27,7 +27,7 @@ from georedflow.tasks.base import StoreKey, driver_key
 
 
 @dataclass(frozen=True)
-class Services:
+class JobContext:
     """Everything a runner needs to give tasks; built once per process by cmd/."""
 
     connections: ConnectionRepository

@@ -37,7 +37,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from georedflow.clouds.driver import SiteDriver
-from georedflow.delivery import ConfigDelivery
+from georedflow.config_delivery import ConfigDelivery
 from georedflow.exceptions import Fenced
 from georedflow.storage.models import Job
 

@@ -28,7 +28,7 @@ from taskflow.utils import persistence_utils as p_utils
 
 from georedflow import logs, metrics
 from georedflow.flows.factories import FACTORIES
-from georedflow.jobs.context import Services
+from georedflow.jobs.context import JobContext
 from georedflow.jobs.fencing import Fence, Fenced, FencedBackend
 from georedflow.roles import ROLES
 from georedflow.states import JOB_FINISHED, JobState, TaskState
@@ -93,13 +93,13 @@ class JobRunner:
         self,
         *,
         jobs: JobRepository,
-        services: Services,
+        context: JobContext,
         backend: SQLAlchemyBackend,
         executor: futures.Executor,
         name: str | None = None,
     ) -> None:
         self._jobs = jobs
-        self._services = services
+        self._context = context
         self.backend = backend
         self._executor = executor  # one per process: a per-flow pool costs ~1 s a flow
         self.name = name or worker_name()
@@ -108,7 +108,7 @@ class JobRunner:
         """The job's flow factory, its arguments and persisted store, fixed at first run."""
         if not job.connection_id:
             return FACTORIES[job.kind], [], {"site_id": job.site_id}
-        connection = self._services.connections.get(job.connection_id)
+        connection = self._context.connections.get(job.connection_id)
         tech, mode = connection.technology, connection.mode
         store: dict[str, Any] = {"connection_id": connection.id}
         match job.kind:
@@ -191,7 +191,7 @@ class JobRunner:
         if attempt > 1:
             metrics.RESUMES.inc()
         started = time.perf_counter()
-        sites = self._services.sites_of(job)
+        sites = self._context.sites_of(job)
         with logs.job_context(job.id, job.connection_id, sites, job.request_id):
             try:
                 outcome = self._attempt(job, jobs, should_stop, fence)
@@ -210,7 +210,7 @@ class JobRunner:
         fence: Fence | None,
     ) -> str:
         """One attempt; ``jobs`` writes the job's rows (fenced when ``fence`` is)."""
-        if job.kind == "delete" and self._services.connections.find(job.connection_id) is None:
+        if job.kind == "delete" and self._context.connections.find(job.connection_id) is None:
             # The previous attempt got as far as forgetting the connection.
             jobs.finish(job.id, JobState.SUCCEEDED)
             return JobState.SUCCEEDED
@@ -218,7 +218,7 @@ class JobRunner:
         engine = None
         try:
             engine = self._engine(job, fence)
-            store, sites = self._services.for_job(job, fence)
+            store, sites = self._context.for_job(job, fence)
             engine.storage.inject(store, transient=True)
             names = task_names(engine)
             jobs.plan_tasks(job.id, [(name, sites.get(role_of(name) or "")) for name in names])
@@ -242,7 +242,7 @@ class JobRunner:
                 engine is not None
                 and engine.storage.get_flow_state() == states.REVERTED
                 and not (
-                    job.connection_id and self._services.connections.leftovers(job.connection_id)
+                    job.connection_id and self._context.connections.leftovers(job.connection_id)
                 )
             )
             if engine is not None:

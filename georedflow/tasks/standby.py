@@ -6,7 +6,7 @@ from typing import Any
 from georedflow import drift
 from georedflow.clouds.driver import SiteDriver
 from georedflow.clouds.kinds import Kind
-from georedflow.delivery import ConfigDelivery
+from georedflow.config_delivery import ConfigDelivery
 from georedflow.exceptions import Conflict
 from georedflow.states import ConnectionState
 from georedflow.storage.configs import ConfigRepository

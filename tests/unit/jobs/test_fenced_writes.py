@@ -14,9 +14,9 @@ import pytest
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from georedflow.config_delivery import ConfigDelivery
 from georedflow.crypto import SecretBox
-from georedflow.delivery import ConfigDelivery
-from georedflow.jobs.context import Services
+from georedflow.jobs.context import JobContext
 from georedflow.jobs.fencing import Fence, Fenced
 from georedflow.planning.settings import PlanningSettings
 from georedflow.storage import db, migrate
@@ -90,7 +90,7 @@ class World:
             job.id, "worker-a", logbook_id=job.id, check=self.fence.check
         )
         self.delivery = RecordingDelivery(attempts=1)
-        services = Services(
+        context = JobContext(
             connections=self.connections,
             sites=sites,
             clouds=FakeClouds(),  # type: ignore[arg-type]
@@ -100,7 +100,7 @@ class World:
             delivery=self.delivery,
             sessions=self.sessions,
         )
-        self.store, _sites = services.for_job(self.jobs.get(job.id), self.fence)
+        self.store, _sites = context.for_job(self.jobs.get(job.id), self.fence)
         self.fenced_jobs = self.jobs.guarded(self.fence.guard)
 
     def dump(self) -> dict[str, list[Any]]:

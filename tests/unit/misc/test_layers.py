@@ -48,7 +48,7 @@ LAYERS = [
     {"jobs"},
     {"flows"},
     {"tasks"},
-    {"delivery", "drift", "planning"},
+    {"config_delivery", "drift", "planning"},
     {"notifications", "clouds"},
     {"storage"},
     {"technologies", "standby", "crypto", "periodic", "metrics", "logs", "conf"},

@@ -3,7 +3,7 @@ import json
 import httpx
 import pytest
 
-from georedflow.delivery import ConfigDelivery
+from georedflow.config_delivery import ConfigDelivery
 from georedflow.exceptions import DeliveryFailed
 from georedflow.notifications.destinations import Destinations, parse_networks
 from georedflow.storage.models import ConfigSnapshot, Connection
