@@ -7,6 +7,7 @@ build graph is the same when it is activated or repaired later (flows/standby.py
 from taskflow.flow import Flow
 from taskflow.patterns import graph_flow, linear_flow, unordered_flow
 
+from georedflow.clouds.kinds import Kind
 from georedflow.roles import ROLES
 from georedflow.tasks import bgpvpn, network, qos, router, vpn
 from georedflow.tasks.base import SiteTask
@@ -15,6 +16,8 @@ from georedflow.tasks.plan import PlanConnection, SurveySite
 from georedflow.tasks.standby import MarkConnectionDormant
 from georedflow.tasks.verify import VerifyNetwork, VerifySubnet, WaitForSiteConnection
 from georedflow.technologies import Technology
+
+MODES = ("hot", "warm", "cold")
 
 
 def _qos_tasks(technology: Technology, role: str, mode: str) -> list[SiteTask]:
@@ -97,6 +100,18 @@ def resources_made(tech: Technology, mode: str) -> dict[str, dict[str, int]]:
         if what is not None:
             made[each.role][str(what)] = made[each.role].get(str(what), 0) + 1
     return made
+
+
+def kinds_made(tech: Technology) -> frozenset[Kind]:
+    """Every kind of Neutron resource a build of ``tech`` can make, in any mode: what its
+    delete looks for (derived from the tasks, so a new task's kind is deleted too)."""
+    return frozenset(
+        each.kind
+        for mode in MODES
+        for role in ROLES
+        for each in [*_site_tasks(tech, role, mode), *_join_tasks(tech)]
+        if each.kind is not None
+    )
 
 
 def verify_flow(tech: Technology) -> Flow:

@@ -4,36 +4,18 @@ from taskflow.flow import Flow
 from taskflow.patterns import linear_flow, unordered_flow
 
 from georedflow.clouds.kinds import DELETE_ORDER, Kind
+from georedflow.flows.create import kinds_made
 from georedflow.tasks.base import SiteTask
 from georedflow.tasks.connection import ForgetConnection, mark_deleting
 from georedflow.tasks.delete import DeleteOwned, DetachRouterInterfaces
 from georedflow.technologies import Technology
 
-_LINK_KINDS: dict[Technology, set[Kind]] = {
-    Technology.VLAN: {Kind.SUBNET, Kind.NETWORK},
-    Technology.VXLAN: {Kind.SUBNET, Kind.NETWORK},
-    Technology.GRE: {Kind.SUBNET, Kind.NETWORK},
-    Technology.IPSEC: {
-        Kind.SITE_CONNECTION,
-        Kind.ENDPOINT_GROUP,
-        Kind.VPN_SERVICE,
-        Kind.IPSEC_POLICY,
-        Kind.IKE_POLICY,
-        Kind.ROUTER,
-        Kind.SUBNET,
-        Kind.NETWORK,
-    },
-    Technology.BGPVPN: {Kind.BGPVPN, Kind.SUBNET, Kind.NETWORK},
-    Technology.SEGMENTS: {Kind.SUBNET, Kind.SEGMENT, Kind.NETWORK},
-}
-# Any link network may carry a hot standby's QoS policy (deleted after the network).
-_KINDS = {tech: kinds | {Kind.QOS_POLICY} for tech, kinds in _LINK_KINDS.items()}
-
 
 def _site_flow(technology: Technology, role: str) -> Flow:
     tasks: list[SiteTask] = []
+    made = kinds_made(technology)
     for kind in DELETE_ORDER:
-        if kind not in _KINDS[technology]:
+        if kind not in made:
             continue
         if kind is Kind.ROUTER:
             tasks.append(DetachRouterInterfaces(role))
