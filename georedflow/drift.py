@@ -74,8 +74,8 @@ def _expected_attributes(
 ) -> dict[Kind, dict[str, Any]]:
     plan = connection.plan
     qos = _recorded(connection, role, Kind.QOS_POLICY)
-    # A routed network (segments) shows no single segmentation id of its own.
-    stretched_id = None if connection.technology == "segments" else plan.get("segmentation_id")
+    # The agreed id is the link network's own only where the plan gives the network a type.
+    stretched_id = plan.get("segmentation_id") if plan.get("network_type") else None
     expected: dict[Kind, dict[str, Any]] = {
         Kind.NETWORK: {
             "provider:segmentation_id": stretched_id,

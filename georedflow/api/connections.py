@@ -13,7 +13,6 @@ from georedflow.api.policy import check_owner, enforce, visible_project
 from georedflow.exceptions import InvalidInput
 from georedflow.storage.models import Job
 from georedflow.storage.pagination import Order
-from georedflow.technologies import Technology
 
 router = APIRouter(prefix="/v1/connections", tags=["connections"])
 
@@ -67,7 +66,7 @@ async def list_connections(
     order: Annotated[Order, Depends(SORT)],
     state: str | None = None,
     site: str | None = None,
-    technology: Technology | None = None,
+    technology: schemas.Technology | None = None,
     mode: schemas.Mode | None = None,
     name: Annotated[str | None, Query(description="exactly this name")] = None,
     limit: Limit = 100,

@@ -1,13 +1,20 @@
 """Request and response bodies of the v1 API (Pydantic), separate from the storage models."""
 
 from datetime import datetime
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, SecretStr, StringConstraints
 
+from georedflow import technologies
 from georedflow.services import requests
-from georedflow.technologies import Technology
+
+# The installed technologies (the registry's entry point names), as the API's choices:
+# a Literal built when the API starts, a str to the type checker.
+if TYPE_CHECKING:
+    Technology = str
+else:
+    Technology = Literal[technologies.names()]
 
 Name = Annotated[
     str, StringConstraints(min_length=1, max_length=255, pattern=r"^[^\x00-\x1f\x7f]+$")

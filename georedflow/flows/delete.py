@@ -3,12 +3,13 @@
 from taskflow.flow import Flow
 from taskflow.patterns import linear_flow, unordered_flow
 
+from georedflow import technologies
 from georedflow.clouds.kinds import DELETE_ORDER, Kind
 from georedflow.flows.create import kinds_made
 from georedflow.tasks.base import SiteTask
 from georedflow.tasks.connection import ForgetConnection, mark_deleting
 from georedflow.tasks.delete import DeleteOwned, DetachRouterInterfaces
-from georedflow.technologies import Technology
+from georedflow.technologies.base import Technology
 
 
 def _site_flow(technology: Technology, role: str) -> Flow:
@@ -24,12 +25,11 @@ def _site_flow(technology: Technology, role: str) -> Flow:
 
 
 def build_delete_flow(technology: str) -> Flow:
-    tech = Technology(technology)
+    tech = technologies.get(technology)
     local, remote = _site_flow(tech, "local"), _site_flow(tech, "remote")
-    # Segments share one network: the remote cell's segment goes before the network.
     sites = (
         linear_flow.Flow("sites").add(remote, local)
-        if tech is Technology.SEGMENTS
+        if tech.delete_remote_first
         else unordered_flow.Flow("sites").add(local, remote)
     )
     return linear_flow.Flow(f"delete-{tech}").add(mark_deleting(), sites, ForgetConnection())

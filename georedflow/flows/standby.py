@@ -3,6 +3,7 @@
 from taskflow.flow import Flow
 from taskflow.patterns import graph_flow, linear_flow, unordered_flow
 
+from georedflow import technologies
 from georedflow.flows.create import build_graph, verify_flow
 from georedflow.roles import ROLES
 from georedflow.states import ConnectionState
@@ -16,7 +17,6 @@ from georedflow.tasks.standby import (
     SwapPrimary,
     mark_changing,
 )
-from georedflow.technologies import Technology
 
 
 def build_activate_flow(technology: str, mode: str, previous_state: str) -> Flow:
@@ -25,7 +25,7 @@ def build_activate_flow(technology: str, mode: str, previous_state: str) -> Flow
     The swap comes last, so a failure anywhere leaves the roles as they were and
     the checkpoint puts the connection back in ``previous_state``.
     """
-    tech = Technology(technology)
+    tech = technologies.get(technology)
     dormant = previous_state == ConnectionState.DORMANT
     flow = linear_flow.Flow(f"activate-{tech}").add(
         mark_changing(ConnectionState.ACTIVATING, previous_state, check_sites=dormant)
@@ -44,7 +44,7 @@ def _audit() -> Flow:
 
 def build_verify_flow(technology: str) -> Flow:
     """Compare both sites with the record; DEGRADED with findings, or ACTIVE."""
-    return linear_flow.Flow(f"verify-{Technology(technology)}").add(_audit())
+    return linear_flow.Flow(f"verify-{technologies.get(technology)}").add(_audit())
 
 
 def build_repair_flow(technology: str, mode: str, previous_state: str) -> Flow:
@@ -53,7 +53,7 @@ def build_repair_flow(technology: str, mode: str, previous_state: str) -> Flow:
     Runs with ``keep_on_revert`` in its store: a failed repair leaves the link as
     it found it rather than removing the parts that still work.
     """
-    tech = Technology(technology)
+    tech = technologies.get(technology)
     build, made = build_graph(tech, mode)
     return linear_flow.Flow(f"repair-{tech}").add(
         mark_changing(ConnectionState.REPAIRING, previous_state, check_sites=False),

@@ -8,12 +8,9 @@ from typing import Any
 
 from georedflow.exceptions import Conflict
 from georedflow.planning import addresses, identifiers
+from georedflow.planning.needs import Needs
 from georedflow.planning.settings import PlanningSettings
 from georedflow.roles import ROLES, other
-from georedflow.technologies import TECHNOLOGIES, Technology
-
-# What reservations hold: addresses, segmentation ids per network type, route targets.
-RESERVED_KINDS = ("cidr", "vlan", "vxlan", "gre", "route_target")
 
 
 def _check_free(cidr: str, role: str, taken: dict[str, list[str]]) -> None:
@@ -61,11 +58,11 @@ def _plan_cidrs(
 
 def _plan_segmentation_id(
     network_type: str,
+    ranges_option: tuple[str, ...],
     requested: int | None,
     endpoints: dict[str, dict[str, Any]],
     surveys: dict[str, dict[str, Any]],
     reserved: dict[str, set[str]],
-    settings: PlanningSettings,
 ) -> int:
     used_on = {
         role: {int(i) for i in surveys[role]["segmentation_ids"].get(network_type, [])}
@@ -83,13 +80,14 @@ def _plan_segmentation_id(
             raise Conflict(
                 f"options.segmentation_id {requested} is held by another georedflow connection"
             )
-    ranges = identifiers.parse_ranges(settings.ranges_for(network_type))
+    ranges = identifiers.parse_ranges(ranges_option)
     return identifiers.choose(ranges, used_on["local"] | used_on["remote"] | held, requested)
 
 
 def plan_connection(
     *,
     technology: str,
+    needs: Needs,
     scope: str,
     options: dict[str, Any],
     endpoints: dict[str, dict[str, Any]],
@@ -98,14 +96,12 @@ def plan_connection(
     settings: PlanningSettings,
 ) -> dict[str, Any]:
     """The plan: per side CIDR, pool, physnet, external network; shared identifiers."""
-    tech = Technology(technology)
-    info = TECHNOLOGIES[tech]
-    cidrs = _plan_cidrs(info.stretched, endpoints, surveys, reserved.get("cidr", set()), settings)
-    pools = addresses.split_pools(cidrs["local"]) if info.stretched else (None, None)
+    cidrs = _plan_cidrs(needs.stretched, endpoints, surveys, reserved.get("cidr", set()), settings)
+    pools = addresses.split_pools(cidrs["local"]) if needs.stretched else (None, None)
     plan: dict[str, Any] = {
         "technology": technology,
         "scope": scope,
-        "network_type": info.network_type,
+        "network_type": needs.network_type,
         "segmentation_id": None,
         "mtu": options.get("mtu"),
         "route_targets": [],
@@ -113,11 +109,9 @@ def plan_connection(
     }
     for role, pool in zip(ROLES, pools, strict=True):
         physnets = endpoints[role].get("physical_networks") or {}
-        physnet = None
-        if tech is Technology.VLAN:
-            physnet = physnets.get("dci") or settings.dci_physnet
-        elif tech is Technology.SEGMENTS:
-            physnet = physnets.get("cell")
+        physnet = physnets.get(needs.physnet) if needs.physnet else None
+        if physnet is None and needs.default_physnet:
+            physnet = settings.dci_physnet
         plan[role] = {
             "site": endpoints[role]["site"],
             "cidr": cidrs[role],
@@ -125,12 +119,17 @@ def plan_connection(
             "physical_network": physnet,
             "external_network_id": surveys[role].get("external_network_id"),
         }
-    if info.stretched and info.network_type:
+    if needs.segmentation:
         requested = options.get("segmentation_id")
         plan["segmentation_id"] = _plan_segmentation_id(
-            info.network_type, requested, endpoints, surveys, reserved, settings
+            needs.segmentation,
+            tuple(getattr(settings, needs.ranges or "")),
+            requested,
+            endpoints,
+            surveys,
+            reserved,
         )
-    if tech is Technology.BGPVPN:
+    if needs.route_targets:
         plan["route_targets"] = list(options.get("route_targets") or []) or [
             identifiers.next_route_target(
                 settings.route_target_asn, reserved.get("route_target", set())
@@ -139,11 +138,11 @@ def plan_connection(
     return plan
 
 
-def reservations(plan: dict[str, Any]) -> list[tuple[str, str]]:
+def reservations(plan: dict[str, Any], needs: Needs) -> list[tuple[str, str]]:
     """What the plan must hold so that no other connection is given the same."""
     held = {("cidr", plan[role]["cidr"]) for role in ROLES}
-    if plan["segmentation_id"] is not None:
-        held.add((plan["network_type"], str(plan["segmentation_id"])))
+    if needs.segmentation and plan["segmentation_id"] is not None:
+        held.add((needs.segmentation, str(plan["segmentation_id"])))
     held |= {("route_target", rt) for rt in plan["route_targets"]}
     return sorted(held)
 

@@ -13,10 +13,3 @@ class PlanningSettings:
     route_target_asn: int = 64512
     dci_physnet: str = "dci"
     status_timeout: float = 120.0
-
-    def ranges_for(self, network_type: str) -> tuple[str, ...]:
-        return {
-            "vlan": self.vlan_ranges,
-            "vxlan": self.vni_ranges,
-            "gre": self.gre_key_ranges,
-        }[network_type]

@@ -9,24 +9,23 @@ from typing import Any
 from georedflow.clouds.driver import SiteDriver
 from georedflow.clouds.kinds import Kind
 from georedflow.exceptions import InvalidInput
+from georedflow.planning.needs import Needs
 from georedflow.storage.models import Site
-from georedflow.technologies import TECHNOLOGIES, Technology
 
 
-def missing_extensions(driver: SiteDriver, technology: Technology) -> list[str]:
+def missing_extensions(driver: SiteDriver, needs: Needs) -> list[str]:
     offered = set(driver.extensions())
-    return [alias for alias in TECHNOLOGIES[technology].extensions if alias not in offered]
+    return [alias for alias in needs.extensions if alias not in offered]
 
 
 def survey_site(
-    driver: SiteDriver, site: Site, technology: Technology, *, role: str = "site"
+    driver: SiteDriver, site: Site, technology: str, needs: Needs, *, role: str = "site"
 ) -> dict[str, Any]:
     """The site's subnets' CIDRs, the segmentation ids in use, its external network.
 
     ``role`` names the endpoint in errors ("remote.site far lacks ...").
     """
-    info = TECHNOLOGIES[technology]
-    missing = missing_extensions(driver, technology)
+    missing = missing_extensions(driver, needs)
     if missing:
         raise InvalidInput(
             f"{role} {site.name} lacks the Neutron extension(s) {', '.join(missing)} "
@@ -37,22 +36,22 @@ def survey_site(
         "segmentation_ids": {},
         "external_network_id": None,
     }
-    if info.stretched and info.network_type:
-        networks = driver.query(Kind.NETWORK, **{"provider:network_type": info.network_type})
-        survey["segmentation_ids"][info.network_type] = sorted(
+    if needs.segmentation:
+        networks = driver.query(Kind.NETWORK, **{"provider:network_type": needs.segmentation})
+        survey["segmentation_ids"][needs.segmentation] = sorted(
             n["provider:segmentation_id"]
             for n in networks
             if n.get("provider:segmentation_id") is not None
         )
-    if technology is Technology.IPSEC:
-        survey["external_network_id"] = _external_network(driver, site, role)
+    if needs.external_network:
+        survey["external_network_id"] = _external_network(driver, site, role, technology)
     return survey
 
 
-def _external_network(driver: SiteDriver, site: Site, role: str) -> str:
+def _external_network(driver: SiteDriver, site: Site, role: str, technology: str) -> str:
     ref = site.external_network
     if not ref:
-        raise InvalidInput(f"{role} {site.name} has no external_network; ipsec needs one")
+        raise InvalidInput(f"{role} {site.name} has no external_network; {technology} needs one")
     for network in driver.query(Kind.NETWORK, **{"router:external": True}):
         if ref in (network["id"], network["name"]):
             return str(network["id"])

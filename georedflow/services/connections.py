@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy.exc import IntegrityError
 
+from georedflow import technologies
 from georedflow.clouds.openstack import Clouds
 from georedflow.exceptions import Conflict, GeoredflowError, InvalidInput, NotFound, TooLarge
 from georedflow.jobs.board import JobBoard
@@ -25,7 +26,7 @@ from georedflow.storage.connections import ConnectionRepository
 from georedflow.storage.jobs import JobRepository
 from georedflow.storage.models import ConfigSnapshot, Connection, Job, Site, utcnow
 from georedflow.storage.sites import SiteRepository
-from georedflow.technologies import TECHNOLOGIES, Technology
+from georedflow.technologies.base import Technology
 
 LOG = logging.getLogger(__name__)
 
@@ -148,7 +149,7 @@ class ConnectionService:
     ) -> tuple[Connection, Job]:
         prepared = self._prepare(body)
         sites, cells = prepared.request.sites, prepared.cells
-        cidrs = self._check_cidrs(body, TECHNOLOGIES[prepared.request.technology].stretched)
+        cidrs = self._check_cidrs(body, prepared.request.technology.needs.stretched)
         connection, job = self._connections.create(
             name=body.name,
             project_id=project_id,
@@ -171,12 +172,12 @@ class ConnectionService:
     def _prepare(self, body: ConnectionRequest) -> "_Prepared":
         """Every check, without a cloud call first, then the pre-flight of both sites;
         with candidates, of each, and the best one chosen."""
-        tech = Technology(body.technology)
+        tech = technologies.get(body.technology)
         if body.options.activation_callback is not None:
             self._destinations.check(
                 body.options.activation_callback, "options.activation_callback"
             )
-        self._check_cidrs(body, TECHNOLOGIES[tech].stretched)
+        self._check_cidrs(body, tech.needs.stretched)
         self._check_options(body, tech)
         if body.local.site is None:
             raise InvalidInput("local.site: the local end names its site")
@@ -223,7 +224,7 @@ class ConnectionService:
         return dataclasses.replace(chosen, selection=ranking)
 
     def _prepare_pair(self, body: ConnectionRequest, local: Site, remote: Site) -> "_Prepared":
-        tech = Technology(body.technology)
+        tech = technologies.get(body.technology)
         if local.id == remote.id and (body.local.cell or local.cell) == (
             body.remote.cell or remote.cell
         ):
@@ -240,7 +241,7 @@ class ConnectionService:
         )
         for role, site in sites.items():
             self._check_site(role, site, tech)
-        if TECHNOLOGIES[tech].cell_only and scope != "cell":
+        if tech.needs.cell_only and scope != "cell":
             raise InvalidInput(
                 f"{tech} joins two cells of one cloud and region; these sites are {scope} scope"
             )
@@ -261,16 +262,20 @@ class ConnectionService:
                 f"{role}.site {site.name} is {site.status} ({site.status_reason}); "
                 "probe it again once it answers"
             )
-        missing = [a for a in TECHNOLOGIES[tech].extensions if a not in site.capabilities]
+        needs = tech.needs
+        missing = [a for a in needs.extensions if a not in site.capabilities]
         if missing:
             raise InvalidInput(
                 f"{tech} is not available on {role}.site {site.name}: "
                 f"its Neutron lacks {', '.join(missing)}"
             )
-        if tech is Technology.IPSEC and not site.external_network:
-            raise InvalidInput(f"ipsec needs an external_network on {role}.site {site.name}")
-        if tech is Technology.SEGMENTS and not site.physical_networks.get("cell"):
-            raise InvalidInput(f"segments needs physical_networks.cell on {role}.site {site.name}")
+        if needs.external_network and not site.external_network:
+            raise InvalidInput(f"{tech} needs an external_network on {role}.site {site.name}")
+        physnet = needs.physnet
+        if physnet and not needs.default_physnet and not site.physical_networks.get(physnet):
+            raise InvalidInput(
+                f"{tech} needs physical_networks.{physnet} on {role}.site {site.name}"
+            )
 
     @staticmethod
     def _check_cidrs(body: ConnectionRequest, stretched: bool) -> dict[str, str | None]:
@@ -293,13 +298,16 @@ class ConnectionService:
 
     @staticmethod
     def _check_options(body: ConnectionRequest, tech: Technology) -> None:
-        options = body.options
+        options, needs = body.options, tech.needs
         if options.segmentation_id is not None:
-            if not TECHNOLOGIES[tech].stretched:
+            if not needs.segmentation:
                 raise InvalidInput(f"options.segmentation_id does not apply to {tech}")
-            if tech is Technology.VLAN and options.segmentation_id > 4094:
-                raise InvalidInput("options.segmentation_id: a VLAN id is 1 to 4094")
-        if options.route_targets is not None and tech is not Technology.BGPVPN:
+            highest = needs.max_segmentation_id
+            if highest is not None and options.segmentation_id > highest:
+                raise InvalidInput(
+                    f"options.segmentation_id: a {needs.segmentation.upper()} id is 1 to {highest}"
+                )
+        if options.route_targets is not None and not needs.route_targets:
             raise InvalidInput(f"options.route_targets does not apply to {tech}")
         if body.mode == "hot" and options.bandwidth_mbps is None:
             raise InvalidInput(

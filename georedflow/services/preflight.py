@@ -20,7 +20,7 @@ from georedflow.planning.survey import survey_site
 from georedflow.roles import ROLES
 from georedflow.storage.connections import ConnectionRepository
 from georedflow.storage.models import Site
-from georedflow.technologies import Technology
+from georedflow.technologies.base import Technology
 
 
 @dataclass(frozen=True)
@@ -65,10 +65,13 @@ class Preflight:
         checks: list[dict[str, str]] = []
         surveys = {}
         for role in ROLES:
-            surveys[role] = survey_site(drivers[role], sites[role], tech, role=f"{role}.site")
+            surveys[role] = survey_site(
+                drivers[role], sites[role], tech.name, tech.needs, role=f"{role}.site"
+            )
             checks.append(_passed(role, sites[role], f"offers what {tech} needs"))
         plan = planner.plan_connection(
-            technology=str(tech),
+            technology=tech.name,
+            needs=tech.needs,
             scope=request.scope,
             options=request.options,
             endpoints={
@@ -80,7 +83,7 @@ class Preflight:
                 for role in ROLES
             },
             surveys=surveys,
-            reserved={kind: self._connections.reserved(kind) for kind in planner.RESERVED_KINDS},
+            reserved={k: self._connections.reserved(k) for k in tech.needs.reserved_kinds()},
             settings=self._settings,
         )
         for role in ROLES:

@@ -7,13 +7,13 @@ from georedflow.clouds.driver import SiteDriver
 from georedflow.crypto import SecretBox
 from georedflow.exceptions import InvalidInput
 from georedflow.planning import planner
+from georedflow.planning.needs import Needs
 from georedflow.planning.psk import generate_psk
 from georedflow.planning.settings import PlanningSettings
 from georedflow.planning.survey import survey_site
 from georedflow.roles import ROLES
 from georedflow.storage.connections import ConnectionRepository
 from georedflow.tasks.base import SiteTask, StoreKey, Task
-from georedflow.technologies import Technology
 
 LOG = logging.getLogger(__name__)
 
@@ -25,10 +25,14 @@ class SurveySite(SiteTask):
 
     produces = "survey"
 
+    def __init__(self, role: str, needs: Needs) -> None:
+        self._needs = needs
+        super().__init__(role)
+
     def execute(self, driver: SiteDriver, repo: ConnectionRepository, connection_id: str) -> Any:
         connection = repo.get(connection_id)
         site = connection.endpoint(self.role).site
-        return survey_site(driver, site, Technology(connection.technology))
+        return survey_site(driver, site, connection.technology, self._needs)
 
     def revert(self, **kwargs: Any) -> None:
         return None  # read only
@@ -38,6 +42,10 @@ class PlanConnection(Task):
     """Choose and hold addresses and identifiers; generate the pre-shared key."""
 
     default_provides = StoreKey.PLAN
+
+    def __init__(self, needs: Needs) -> None:
+        super().__init__()
+        self._needs = needs
 
     def execute(
         self,
@@ -62,10 +70,11 @@ class PlanConnection(Task):
             # What this connection already holds (a resumed plan) is free for it.
             reserved = {
                 kind: repo.reserved(kind) - repo.held_by(connection_id, kind)
-                for kind in planner.RESERVED_KINDS
+                for kind in self._needs.reserved_kinds()
             }
             plan = planner.plan_connection(
                 technology=connection.technology,
+                needs=self._needs,
                 scope=connection.scope,
                 options=connection.options,
                 endpoints=endpoints,
@@ -73,12 +82,13 @@ class PlanConnection(Task):
                 reserved=reserved,
                 settings=settings,
             )
-            if all(repo.reserve(connection_id, k, v) for k, v in planner.reservations(plan)):
+            held = planner.reservations(plan, self._needs)
+            if all(repo.reserve(connection_id, k, v) for k, v in held):
                 break
             repo.release(connection_id)  # lost a race with another planner: plan again
         else:
             raise InvalidInput("could not reserve addresses and identifiers; try again")
-        if connection.technology == Technology.IPSEC:
+        if self._needs.pre_shared_key:
             repo.forget_secrets(connection_id)  # a resumed plan makes a fresh key
             plan["psk_ref"] = repo.store_secret(connection_id, secret_box.encrypt(generate_psk()))
         repo.record(

@@ -3,9 +3,9 @@
 import argparse
 from typing import Any
 
+from georedflow import technologies
 from georedflow.client.lookup import connection_id, find_connection, pages
 from georedflow.osc.v1.base import Base, List, Show, add_wait
-from georedflow.technologies import Technology
 
 COLUMNS = ("id", "name", "technology", "mode", "scope", "state")
 FILTERS = ("state", "site", "technology", "mode")
@@ -115,7 +115,7 @@ class CreateConnection(_Change):
     def add_arguments(self, parser: argparse.ArgumentParser) -> None:
         parser.add_argument("--name", required=True)
         parser.add_argument("--mode", required=True, choices=["hot", "warm", "cold"])
-        parser.add_argument("--technology", required=True, choices=[t.value for t in Technology])
+        parser.add_argument("--technology", required=True, choices=technologies.names())
         parser.add_argument("--local", required=True, metavar="SITE[:CIDR]")
         remote = parser.add_mutually_exclusive_group(required=True)
         remote.add_argument("--remote", metavar="SITE[:CIDR]")

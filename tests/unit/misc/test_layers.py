@@ -16,6 +16,9 @@ NOT_PULLED_IN = {
     "georedflow.storage.deliveries": ("georedflow.notifications",),
     "georedflow.notifications.dispatcher": ("georedflow.planning", "georedflow.tasks"),
     "georedflow.jobs.context": ("georedflow.planning.psk",),
+    # The choices of the API and the CLI are the registry's names: no flow is imported.
+    "georedflow.technologies": ("georedflow.tasks", "georedflow.storage"),
+    "georedflow.osc.v1.connection": ("georedflow.tasks", "georedflow.storage"),
 }
 
 
@@ -47,11 +50,12 @@ LAYERS = [
     {"services", "audit"},
     {"jobs"},
     {"flows"},
+    {"technologies"},
     {"tasks"},
     {"config_delivery", "drift", "planning"},
     {"notifications", "clouds"},
     {"storage"},
-    {"technologies", "standby", "crypto", "periodic", "metrics", "logs", "conf"},
+    {"standby", "crypto", "periodic", "metrics", "logs", "conf"},
     {"roles", "exceptions", "states"},
 ]
 # The command-line side talks to the API over HTTP: it never loads the server's parts.

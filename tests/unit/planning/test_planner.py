@@ -2,6 +2,7 @@ from typing import Any
 
 import pytest
 
+from georedflow import technologies
 from georedflow.exceptions import Conflict
 from georedflow.planning import planner
 from georedflow.planning.settings import PlanningSettings
@@ -24,6 +25,7 @@ def plan(
 ) -> dict[str, Any]:
     return planner.plan_connection(
         technology=technology,
+        needs=technologies.get(technology).needs,
         scope="region",
         options=options,
         endpoints={
@@ -44,7 +46,9 @@ def test_stretched_link_gets_one_cidr_free_on_both_sites_and_split_pools() -> No
     assert chosen["local"]["cidr"] == chosen["remote"]["cidr"] == "10.240.2.0/24"
     assert chosen["local"]["allocation_pool"]["end"] < chosen["remote"]["allocation_pool"]["start"]
     assert chosen["segmentation_id"] == 5002
-    assert ("vxlan", "5002") in planner.reservations(chosen)
+    assert ("vxlan", "5002") in planner.reservations(
+        chosen, technologies.get(chosen["technology"]).needs
+    )
 
 
 def test_routed_link_gets_two_cidrs_clear_of_reservations() -> None:
@@ -64,7 +68,9 @@ def test_bgpvpn_allocates_the_next_route_target() -> None:
     chosen = plan("bgpvpn", reserved={"route_target": {"64512:4"}})
 
     assert chosen["route_targets"] == ["64512:5"]
-    assert ("route_target", "64512:5") in planner.reservations(chosen)
+    assert ("route_target", "64512:5") in planner.reservations(
+        chosen, technologies.get(chosen["technology"]).needs
+    )
 
 
 def test_no_free_vni_left_is_a_clear_error() -> None:

@@ -5,6 +5,7 @@ from typing import Any
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
+from georedflow import technologies
 from georedflow.clouds.kinds import Kind
 from georedflow.exceptions import Conflict, InvalidInput
 from georedflow.planning.settings import PlanningSettings
@@ -12,7 +13,6 @@ from georedflow.services.preflight import Preflight, Request
 from georedflow.storage import db, migrate
 from georedflow.storage.connections import ConnectionRepository
 from georedflow.storage.models import Reservation, Site
-from georedflow.technologies import Technology
 from tests.unit.fakes import FakeDriver
 
 EAST = Site(id="s-east", name="east", cloud="a", region="RegionOne", external_network="ext")
@@ -39,7 +39,7 @@ def preflight(sessions: sessionmaker[Session], drivers: dict[str, FakeDriver]) -
 
 def request(tech: str = "vxlan", remote_site: Site = WEST, **cidrs: str) -> Request:
     return Request(
-        technology=Technology(tech),
+        technology=technologies.get(tech),
         mode="warm",
         scope="region",
         options={},
@@ -114,7 +114,7 @@ def test_two_cells_of_one_neutron_add_their_needs_up(
     # segments: the local cell makes a network and a subnet, the remote one a subnet.
     drivers["east"].quotas = {"subnet": quota(3, 2), "network": quota(-1, 0)}
     cells = Request(
-        technology=Technology.SEGMENTS,
+        technology=technologies.get("segments"),
         mode="warm",
         scope="cell",
         options={},

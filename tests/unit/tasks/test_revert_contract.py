@@ -21,6 +21,7 @@ from taskflow.types import failure
 import georedflow.tasks
 from georedflow.clouds.kinds import Kind
 from georedflow.exceptions import CloudError
+from georedflow.planning.needs import Needs
 from tests.unit.fakes import FailingDriver, FakeRepo
 
 DRIVERS = {"driver", "peer_driver", "local_driver", "remote_driver"}
@@ -30,6 +31,7 @@ CONSTRUCTOR_ARGS = {
     "during": "ACTIVATING",
     "on_revert": "DORMANT",
     "check_sites": True,
+    "needs": Needs(extensions=(), stretched=True, segmentation="vxlan", ranges="vni_ranges"),
 }
 
 
