@@ -209,6 +209,7 @@ def test_every_rule_is_exercised_here() -> None:
         "job:list": 'listed("bob", "jobs")',
         "job:show": '"GET", job_path).status_code == 404',
         "connection:activate": 'call(api, rita, "POST", f"{path}/activate").status_code == 403',
+        "connection:heartbeat": '"POST", f"{path}/heartbeat", json=beat).status_code == 403',
         "connection:verify": 'call(api, rita, "POST", f"{path}/verify").status_code == 403',
         "connection:repair": 'call(api, rita, "POST", f"{path}/repair").status_code == 403',
         "config:put": 'call(api, rita, "PUT", f"{path}/config", json=CONFIG).status_code == 403',

@@ -1,4 +1,4 @@
-"""The standby rules of the policy table (activate, verify, repair, config snapshots)."""
+"""The standby rules of the policy table (activate, heartbeat, verify, repair, configs)."""
 
 from typing import Any
 
@@ -36,3 +36,8 @@ def test_standby_actions_follow_the_connection_project(
         assert accepted.status_code == 202, accepted.text
         assert wait(api, alice, accepted.json()["job"]["id"])["state"] == "SUCCEEDED"
     assert call(api, alice, "GET", path).json()["primary"] == "remote"
+    # The primary's heartbeat: members of the project only (the activation moved it to 2).
+    beat = {"epoch": 2}
+    assert call(api, rita, "POST", f"{path}/heartbeat", json=beat).status_code == 403
+    assert call(api, bob, "POST", f"{path}/heartbeat", json=beat).status_code == 404
+    assert call(api, alice, "POST", f"{path}/heartbeat", json=beat).status_code == 200
