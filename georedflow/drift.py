@@ -82,7 +82,11 @@ def _expected_attributes(
             "qos_policy_id": qos[0] if qos else None,
         },
         Kind.SUBNET: {"cidr": plan.get(role, {}).get("cidr")},
-        Kind.BGPVPN: {"route_targets": plan.get("route_targets") or None},
+        Kind.BGPVPN: {
+            "route_targets": plan.get("route_targets") or None,
+            # An l2 BGPVPN (evpn) carries the agreed id as its VNI; its network, no type.
+            "vni": None if plan.get("network_type") else plan.get("segmentation_id"),
+        },
     }
     peer_routers = _recorded(connection, other(role), Kind.ROUTER)
     if peer_routers:

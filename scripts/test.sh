@@ -34,6 +34,7 @@ FIRST=(
     "tests/integration/test_fault_matrix.py::test_every_write_faulted_every_way[vxlan-hot-create]"
     "tests/integration/test_fault_matrix.py::test_every_write_faulted_every_way[vxlan-cold-activate]"
     "tests/integration/test_fault_matrix.py::test_every_write_faulted_every_way[bgpvpn-create]"
+    "tests/integration/test_fault_matrix.py::test_every_write_faulted_every_way[evpn-create]"
 )
 
 with_lab() {  # LAB CMD...: run CMD against LAB ("dir:port offset")

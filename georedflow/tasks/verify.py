@@ -15,7 +15,9 @@ class VerifyNetwork(SiteTask):
         if found is None or found.get("status") != "ACTIVE":
             status = found.get("status") if found else "gone"
             raise CloudError(f"network {network['id']} is {status}", site=driver.site)
-        wanted = plan.get("segmentation_id")
+        # The agreed id is the network's own only where the plan gives the network a type
+        # (an evpn's is its BGPVPN's VNI; its network takes the tenant default).
+        wanted = plan.get("segmentation_id") if plan.get("network_type") else None
         if wanted is not None and found.get("provider:segmentation_id") != wanted:
             raise CloudError(
                 f"network {network['id']} has segmentation id "

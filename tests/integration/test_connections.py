@@ -12,6 +12,8 @@ CASES = [
     ("gre", "east", "west"),
     ("ipsec", "east", "west"),
     ("bgpvpn", "east", "west"),
+    ("evpn", "east", "west"),
+    ("evpn", "east", "far"),
     ("ipsec", "east", "far"),
     ("vxlan", "east", "far"),
     ("segments", "cell1", "cell2"),
@@ -57,8 +59,13 @@ def test_create_read_delete(georedflow: Harness, technology: str, local: str, re
         gateway = remote_router["external_gateway_info"]["external_fixed_ips"][0]["ip_address"]
         assert peer["peer_address"] == gateway
         assert peer["status"] == "ACTIVE"
-    if technology == "bgpvpn":
+    if technology in ("bgpvpn", "evpn"):
         assert shown["parameters"]["route_targets"]
+    if technology == "evpn":
+        assert shown["local"]["cidr"] == shown["remote"]["cidr"]
+        assert shown["parameters"]["segmentation_id"] > 0  # the VNI, the same on both sides
+        assert kinds(shown["local"]) == kinds(shown["remote"])
+        assert "bgpvpn_network_association" in kinds(shown["local"])
     assert georedflow.leftovers(connection_id, local, remote) != {local: [], remote: []}
 
     deleting = georedflow.client.delete(f"/v1/connections/{connection_id}")
