@@ -10,12 +10,16 @@ Referenced from neutron.conf ``[service_providers]`` as ``lab.drivers.*``
 * ``LabBGPVPNDriver``: the stock database-only BGPVPN driver that also
   declares the ``bgpvpn-vni`` extension (so ``vni`` is accepted) besides
   ``bgpvpn-routes-control``.
+* ``LabL2gwDriver``: networking-l2gw's database-only driver. Its RPC driver wants
+  every gateway device reported by an l2gateway agent from a switch's OVSDB
+  ("L2 Gateway Device tor1 could not be found" without one); the lab has no switch.
 """
 
 from typing import ClassVar
 
 from networking_bgpvpn.neutron.extensions import bgpvpn_routes_control, bgpvpn_vni
 from networking_bgpvpn.neutron.services.service_drivers import driver_api
+from networking_l2gw.services.l2gateway import service_drivers
 from neutron_lib import constants as lib_constants
 from neutron_vpnaas.services.vpn.service_drivers import ipsec
 from oslo_log import log as logging
@@ -87,3 +91,12 @@ class LabBGPVPNDriver(driver_api.BGPVPNDriverRC):
         bgpvpn_routes_control.Bgpvpn_routes_control.get_alias(),
         bgpvpn_vni.Bgpvpn_vni.get_alias(),
     ]
+
+
+class LabL2gwDriver(service_drivers.L2gwDriver):
+    """The L2 gateway API without the agent: gateways and connections are kept in the
+    database (what a ToR's OVSDB would be told is not the lab's to show)."""
+
+    @property
+    def service_type(self):
+        return "L2GW"

@@ -179,6 +179,8 @@ def load_keystone(inst):
 def init_neutron_schema(connection):
     import sqlalchemy
     from networking_bgpvpn.neutron.db import head as _bgpvpn_head  # noqa: F401
+    from networking_l2gw.db.l2gateway import l2gateway_models as _l2gw  # noqa: F401
+    from networking_l2gw.db.l2gateway.ovsdb import models as _l2gw_ovsdb  # noqa: F401
     from neutron.db.migration.models import head
     from neutron_vpnaas.db.models import head as _vpnaas_head  # noqa: F401
 

@@ -79,6 +79,13 @@ def cleanup(net):
     for pol in net.vpn_ipsec_policies():
         if pol.name and pol.name.startswith(PREFIX):
             net.delete_vpn_ipsec_policy(pol)
+    for gateway in net.get("/l2-gateways").json().get("l2_gateways", []):
+        if (gateway.get("name") or "").startswith(PREFIX):
+            for joined in net.get(f"/l2-gateway-connections?l2_gateway_id={gateway['id']}").json()[
+                "l2_gateway_connections"
+            ]:
+                net.delete(f"/l2-gateway-connections/{joined['id']}")
+            net.delete(f"/l2-gateways/{gateway['id']}")
     for vpn in net.bgpvpns():
         if vpn.name and vpn.name.startswith(PREFIX):
             net.delete_bgpvpn(vpn)
@@ -204,6 +211,23 @@ def run_cloud(cloud):
         assoc = net.create_bgpvpn_network_association(vpn_, network_id=state["dci"].id)
         check(assoc.network_id == state["dci"].id, "association")
         check(state["dci"].id in net.get_bgpvpn(vpn_.id).networks, "network not listed")
+
+    def l2gw():
+        # networking-l2gw has no openstacksdk proxy: its REST API through the session.
+        device = {"device_name": "tor1", "interfaces": [{"name": "eth1"}]}
+        gateway_body = {"name": PREFIX + "l2gw", "devices": [device]}
+        made = net.post("/l2-gateways", json={"l2_gateway": gateway_body})
+        check(made.status_code == 201, f"l2-gateway {made.status_code} {made.text}")
+        gateway = made.json()["l2_gateway"]
+        body = {"l2_gateway_id": gateway["id"], "network_id": state["dci"].id}
+        body["segmentation_id"] = "3001"
+        joined = net.post("/l2-gateway-connections", json={"l2_gateway_connection": body})
+        check(joined.status_code == 201, f"l2-gateway-connection {joined.status_code}")
+        connection = joined.json()["l2_gateway_connection"]
+        check(str(connection["segmentation_id"]) == "3001", f"segmentation_id {connection}")
+        unjoined = net.delete(f"/l2-gateway-connections/{connection['id']}")
+        check(unjoined.status_code == 204, "unjoin")
+        check(net.delete(f"/l2-gateways/{gateway['id']}").status_code == 204, "gateway delete")
 
     def qos():
         pol = net.create_qos_policy(name=PREFIX + "qos")
@@ -374,6 +398,7 @@ def run_cloud(cloud):
         step(cloud, "ike/ipsec/vpnservice/site ACTIVE", vpn)
     if ok_dci:
         step(cloud, "bgpvpn rt+vni, net association", bgpvpn)
+        step(cloud, "l2 gateway and connection (networking-l2gw)", l2gw)
         step(cloud, "qos bandwidth limit on network", qos)
     step(cloud, "routed network, 2 segments", routed_network)
     step(cloud, "injected 503, then success", fault)
