@@ -13,19 +13,19 @@ LAB_SITES = {
         "cloud": "lab-east",
         "region": "RegionOne",
         "external_network": "public",
-        "physical_networks": {"dci": "dci"},
+        "physical_networks": {"dci": "dci", "l2gw": "tor1/eth1"},
     },
     "west": {
         "cloud": "lab-west",
         "region": "RegionTwo",
         "external_network": "public",
-        "physical_networks": {"dci": "dci"},
+        "physical_networks": {"dci": "dci", "l2gw": "tor1/eth1"},
     },
     "far": {
         "cloud": "lab-far",
         "region": "RegionOne",
         "external_network": "public",
-        "physical_networks": {"dci": "dci"},
+        "physical_networks": {"dci": "dci", "l2gw": "tor1/eth1"},
     },
     "cell1": {
         "cloud": "lab-east",

@@ -17,8 +17,9 @@ Finding = dict[str, Any]
 # What a repair replaces when it drifted in place; the rest can only be recreated if missing.
 REPLACEABLE = frozenset({Kind.SITE_CONNECTION, Kind.BGPVPN})
 
-# Recorded resource types that are not a Kind of their own.
+# Recorded resource types that are not a Kind of their own: checked with their parent.
 _ASSOCIATION = "bgpvpn_network_association"
+_L2GW_CONNECTION = "l2_gateway_connection"
 
 
 def _recorded(connection: Connection, role: str, kind: Kind) -> list[str]:
@@ -47,8 +48,8 @@ def site_findings(
 
     expected = _expected_attributes(connection, role, peer_driver)
     for ref in connection.endpoint(role).resources:
-        if ref["type"] == _ASSOCIATION:
-            continue  # checked with its BGPVPN below
+        if ref["type"] in (_ASSOCIATION, _L2GW_CONNECTION):
+            continue  # checked with its BGPVPN or its L2 gateway below
         kind = Kind(ref["type"])
         found = driver.get(kind, ref["id"])
         if found is None:
@@ -61,6 +62,21 @@ def site_findings(
             wanted = plan["bandwidth_mbps"] * 1000
             if wanted not in rates:
                 note(kind, ref["id"], f"bandwidth limits are {rates} kbps, recorded {wanted}")
+        if kind is Kind.L2_GATEWAY:
+            networks = _recorded(connection, role, Kind.NETWORK)
+            joined = {
+                c.get("network_id"): c.get("segmentation_id")
+                for c in driver.l2_gateway_connections(ref["id"])
+            }
+            wanted_id = plan.get("segmentation_id")
+            if networks and networks[0] not in joined:
+                note(kind, ref["id"], f"network {networks[0]} is no longer connected")
+            elif networks and str(joined[networks[0]]) != str(wanted_id):
+                note(
+                    kind,
+                    ref["id"],
+                    f"segmentation id is {joined[networks[0]]}, recorded {wanted_id}",
+                )
         if kind is Kind.BGPVPN:
             networks = _recorded(connection, role, Kind.NETWORK)
             associated = [a.get("network_id") for a in driver.network_associations(ref["id"])]

@@ -36,6 +36,7 @@ FIRST=(
     "tests/integration/test_fault_matrix.py::test_every_write_faulted_every_way[bgpvpn-create]"
     "tests/integration/test_fault_matrix.py::test_every_write_faulted_every_way[evpn-create]"
 )
+# l2gw-create runs in the second process, with the rest of the matrix.
 
 with_lab() {  # LAB CMD...: run CMD against LAB ("dir:port offset")
     local dir=${1%:*} offset=${1##*:}

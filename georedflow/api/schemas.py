@@ -9,12 +9,15 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, SecretStr, St
 from georedflow import technologies
 from georedflow.services import requests
 
-# The installed technologies (the registry's entry point names), as the API's choices:
-# a Literal built when the API starts, a str to the type checker.
+# The installed technologies (the registry's entry point names), as the API's choices,
+# and the roles of a site's physical_networks they read ("dci", "cell", "l2gw"):
+# Literals built when the API starts, strs to the type checker.
 if TYPE_CHECKING:
     Technology = str
+    PhysnetRole = str
 else:
     Technology = Literal[technologies.names()]
+    PhysnetRole = Literal[technologies.physnet_roles()]
 
 Name = Annotated[
     str, StringConstraints(min_length=1, max_length=255, pattern=r"^[^\x00-\x1f\x7f]+$")
@@ -33,9 +36,10 @@ class SiteCreate(Strict):
     region: Name | None = None
     cell: Name | None = Field(None, description="Nova cell, for cell-scope connections.")
     external_network: Name | None = Field(None, description="Name or id; ipsec needs it.")
-    physical_networks: dict[Literal["dci", "cell"], Name] = Field(
+    physical_networks: dict[PhysnetRole, Name] = Field(
         default_factory=dict,
-        description="Which physnet carries stretched VLANs (dci) and which one the cell uses.",
+        description="Which physnet carries stretched VLANs (dci), which one the cell uses "
+        "(cell), the L2 gateway's DEVICE/INTERFACE (l2gw): what a technology reads.",
     )
     description: Text = ""
 
@@ -43,7 +47,7 @@ class SiteCreate(Strict):
 class SiteUpdate(Strict):
     name: Name | None = None
     external_network: Name | None = None
-    physical_networks: dict[Literal["dci", "cell"], Name] | None = None
+    physical_networks: dict[PhysnetRole, Name] | None = None
     description: Text | None = None
 
 

@@ -53,6 +53,19 @@ class SiteDriver(Protocol):
         """Delete; False when it was already gone."""
         ...
 
+    def connect_l2_gateway(
+        self, gateway_id: str, network_id: str, segmentation_id: int, look_first: bool = True
+    ) -> Resource:
+        """The L2 gateway's connection of ``network_id`` with ``segmentation_id`` (looked
+        for first as ``add_router_interface`` looks)."""
+        ...
+
+    def l2_gateway_connections(self, gateway_id: str) -> list[Resource]: ...
+
+    def disconnect_l2_gateway(self, gateway_id: str, network_id: str) -> bool:
+        """Remove the gateway's connection of the network; False when there was none."""
+        ...
+
     def add_router_interface(self, router_id: str, subnet_id: str, look_first: bool = True) -> None:
         """Attach ``subnet_id`` to the router; nothing happens when it already is.
 

@@ -27,6 +27,7 @@ class Kind(StrEnum):
     SITE_CONNECTION = "vpn_ipsec_site_connection"
     BGPVPN = "bgpvpn"
     QOS_POLICY = "qos_policy"
+    L2_GATEWAY = "l2_gateway"
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,9 @@ class KindInfo:
     name_filter: bool = True  # False: Neutron refuses ?name=, so filter here
     tags_path: str = ""  # the collection Neutron's tag API names, for a taggable kind
     quota: str | None = None  # its resource in Neutron's quota details (None: no quota)
+    # The REST collection, for a kind openstacksdk has no proxy methods for (its member
+    # is the singular of ``plural``); empty: the proxy's create_<kind>, get_<kind>...
+    rest: str = ""
 
 
 KINDS: dict[Kind, KindInfo] = {
@@ -52,6 +56,7 @@ KINDS: dict[Kind, KindInfo] = {
     ),
     Kind.BGPVPN: KindInfo("bgpvpns", taggable=False, name_filter=False, quota="bgpvpn"),
     Kind.QOS_POLICY: KindInfo("qos_policies", taggable=True, tags_path="policies"),
+    Kind.L2_GATEWAY: KindInfo("l2_gateways", taggable=False, rest="l2-gateways"),
 }
 
 # The order in which a connection's resources can be deleted: dependants first.
@@ -62,6 +67,7 @@ DELETE_ORDER: tuple[Kind, ...] = (
     Kind.IPSEC_POLICY,
     Kind.IKE_POLICY,
     Kind.BGPVPN,
+    Kind.L2_GATEWAY,  # after its connections are removed (tasks/delete.py)
     Kind.ROUTER,
     Kind.SUBNET,
     Kind.SEGMENT,

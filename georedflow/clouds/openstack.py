@@ -52,6 +52,19 @@ class OpenStackDriver:
         with translated(self.site, operation):
             return getattr(self._network, method)(*args, **kwargs)
 
+    def _rest(self, operation: str, method: str, path: str, **kwargs: Any) -> Any:
+        """A call of Neutron's REST API itself, for what openstacksdk has no proxy for
+        (networking-l2gw): the JSON answer, errors translated as the proxy's are."""
+        with translated(self.site, operation):
+            answer = getattr(self._network, method)(path, **kwargs)
+            os_exc.raise_from_response(answer)
+            return answer.json() if answer.content else None
+
+    def _member(self, kind: Kind) -> tuple[str, str]:
+        """A REST kind's collection path and its member's key in the bodies."""
+        info = KINDS[kind]
+        return f"/{info.rest}", info.plural.removesuffix("s")
+
     @retried(lambda: "list extensions")
     def extensions(self) -> list[str]:
         with translated(self.site, "list extensions"):
@@ -72,7 +85,10 @@ class OpenStackDriver:
         if self._retrying() and body.get("name"):
             # The last attempt's answer may have been lost after Neutron made it.
             created = self.find(kind, body["name"])
-        if created is None:
+        if created is None and KINDS[kind].rest:
+            path, member = self._member(kind)
+            created = self._rest(f"create {kind}", "post", path, json={member: body})[member]
+        elif created is None:
             created = _plain(self._call(f"create {kind}", f"create_{kind}", **body))
         if tags and not set(tags) <= set(created.get("tags") or []):
             created["tags"] = self.set_tags(kind, created["id"], tags)
@@ -131,6 +147,10 @@ class OpenStackDriver:
     @retried(lambda kind, resource_id: f"get {kind}")
     def get(self, kind: Kind, resource_id: str) -> Resource | None:
         try:
+            if KINDS[kind].rest:
+                path, member = self._member(kind)
+                found: Resource = self._rest(f"get {kind}", "get", f"{path}/{resource_id}")[member]
+                return found
             return _plain(self._call(f"get {kind}", f"get_{kind}", resource_id))
         except exc.CloudResourceNotFound:
             return None
@@ -138,6 +158,12 @@ class OpenStackDriver:
     @retried(lambda kind: f"list {kind}")
     def query(self, kind: Kind, **filters: Any) -> list[Resource]:
         method = KINDS[kind].plural
+        if KINDS[kind].rest:
+            path, _member = self._member(kind)
+            listed: list[Resource] = self._rest(f"list {method}", "get", path, params=filters)[
+                method
+            ]
+            return listed
         with translated(self.site, f"list {method}"):
             return [_plain(r) for r in getattr(self._network, method)(**filters)]
 
@@ -162,10 +188,62 @@ class OpenStackDriver:
                 self._call(
                     "clear router gateway", "update_router", resource_id, external_gateway_info={}
                 )
-            self._call(f"delete {kind}", f"delete_{kind}", resource_id, ignore_missing=False)
+            if KINDS[kind].rest:
+                path, _member = self._member(kind)
+                self._rest(f"delete {kind}", "delete", f"{path}/{resource_id}")
+            else:
+                self._call(f"delete {kind}", f"delete_{kind}", resource_id, ignore_missing=False)
         except exc.CloudResourceNotFound:
             return False
         return True
+
+    @retried(lambda gateway_id, network_id, segmentation_id, look_first=True: "connect l2 gateway")
+    def connect_l2_gateway(
+        self, gateway_id: str, network_id: str, segmentation_id: int, look_first: bool = True
+    ) -> Resource:
+        if look_first or self._retrying():
+            for connection in self.l2_gateway_connections(gateway_id):
+                if connection.get("network_id") == network_id:
+                    return connection
+        body = {
+            "l2_gateway_id": gateway_id,
+            "network_id": network_id,
+            "segmentation_id": str(segmentation_id),  # a string to networking-l2gw
+        }
+        answer = self._rest(
+            "connect l2 gateway",
+            "post",
+            "/l2-gateway-connections",
+            json={"l2_gateway_connection": body},
+        )
+        connected: Resource = answer["l2_gateway_connection"]
+        return connected
+
+    @retried(lambda gateway_id: "list l2 gateway connections")
+    def l2_gateway_connections(self, gateway_id: str) -> list[Resource]:
+        answer = self._rest(
+            "list l2 gateway connections",
+            "get",
+            "/l2-gateway-connections",
+            params={"l2_gateway_id": gateway_id},
+        )
+        listed: list[Resource] = answer["l2_gateway_connections"]
+        return listed
+
+    @retried(lambda gateway_id, network_id: "disconnect l2 gateway")
+    def disconnect_l2_gateway(self, gateway_id: str, network_id: str) -> bool:
+        for connection in self.l2_gateway_connections(gateway_id):
+            if connection.get("network_id") == network_id:
+                try:
+                    self._rest(
+                        "disconnect l2 gateway",
+                        "delete",
+                        f"/l2-gateway-connections/{connection['id']}",
+                    )
+                except exc.CloudResourceNotFound:
+                    return False
+                return True
+        return False
 
     @retried(lambda router_id, subnet_id, look_first=True: "add router interface")
     def add_router_interface(self, router_id: str, subnet_id: str, look_first: bool = True) -> None:

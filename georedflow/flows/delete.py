@@ -8,7 +8,7 @@ from georedflow.clouds.kinds import DELETE_ORDER, Kind
 from georedflow.flows.create import kinds_made
 from georedflow.tasks.base import SiteTask
 from georedflow.tasks.connection import ForgetConnection, mark_deleting
-from georedflow.tasks.delete import DeleteOwned, DetachRouterInterfaces
+from georedflow.tasks.delete import DeleteOwned, DetachRouterInterfaces, DisconnectL2Gateways
 from georedflow.technologies.base import Technology
 
 
@@ -20,6 +20,8 @@ def _site_flow(technology: Technology, role: str) -> Flow:
             continue
         if kind is Kind.ROUTER:
             tasks.append(DetachRouterInterfaces(role))
+        if kind is Kind.L2_GATEWAY:
+            tasks.append(DisconnectL2Gateways(role))
         tasks.append(DeleteOwned(role, kind))
     return linear_flow.Flow(f"{role}-site").add(*tasks)
 

@@ -28,3 +28,9 @@ def get(name: str) -> "Technology":
         technology: Technology = entry.load()()
         return technology
     raise KeyError(f"no technology named {name!r}; installed: {', '.join(names())}")
+
+
+@functools.cache
+def physnet_roles() -> tuple[str, ...]:
+    """The entries of a site's physical_networks that the technologies read, sorted."""
+    return tuple(sorted({n for n in (get(name).needs.physnet for name in names()) if n}))

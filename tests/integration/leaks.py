@@ -35,10 +35,14 @@ def georedflow_resources(clouds_yaml: str) -> set[Leftover]:
         try:
             for kind, info in KINDS.items():
                 # no ?name= filter: Neutron has no prefix match, and some kinds refuse it
-                for resource in getattr(conn.network, info.plural)():
-                    name = resource.name or ""
+                if info.rest:  # no proxy for it (networking-l2gw): its REST collection
+                    listed = conn.network.get(f"/{info.rest}").json()[info.plural]
+                else:
+                    listed = [r.to_dict() for r in getattr(conn.network, info.plural)()]
+                for resource in listed:
+                    name = resource.get("name") or ""
                     if name.startswith(PREFIX + "-"):
-                        found.add(Leftover(site, kind.value, resource.id, name))
+                        found.add(Leftover(site, kind.value, resource["id"], name))
         finally:
             conn.close()
     return found

@@ -14,6 +14,7 @@ CASES = [
     ("bgpvpn", "east", "west"),
     ("evpn", "east", "west"),
     ("evpn", "east", "far"),
+    ("l2gw", "east", "far"),
     ("ipsec", "east", "far"),
     ("vxlan", "east", "far"),
     ("segments", "cell1", "cell2"),
@@ -61,6 +62,11 @@ def test_create_read_delete(georedflow: Harness, technology: str, local: str, re
         assert peer["status"] == "ACTIVE"
     if technology in ("bgpvpn", "evpn"):
         assert shown["parameters"]["route_targets"]
+    if technology == "l2gw":
+        assert shown["local"]["cidr"] == shown["remote"]["cidr"]
+        assert 1 <= shown["parameters"]["segmentation_id"] <= 4094  # the DCI VLAN
+        assert "l2_gateway_connection" in kinds(shown["local"])
+        assert kinds(shown["local"]) == kinds(shown["remote"])
     if technology == "evpn":
         assert shown["local"]["cidr"] == shown["remote"]["cidr"]
         assert shown["parameters"]["segmentation_id"] > 0  # the VNI, the same on both sides

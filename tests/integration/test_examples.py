@@ -8,7 +8,15 @@ import pytest
 from tests.conftest import REPO
 from tests.integration.harness import ApiProcess
 
-EXAMPLES = ["l2_stretched", "ipsec_vpn", "bgp_vpn", "evpn", "cell_segments", "tacker_vnfm"]
+EXAMPLES = [
+    "l2_stretched",
+    "l2_gateway",
+    "ipsec_vpn",
+    "bgp_vpn",
+    "evpn",
+    "cell_segments",
+    "tacker_vnfm",
+]
 
 
 @pytest.mark.parametrize("example", EXAMPLES)

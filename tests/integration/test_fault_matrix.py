@@ -81,6 +81,7 @@ SCENARIOS = [
     Scenario("ipsec create", "ipsec", "east", "west", "create"),
     Scenario("bgpvpn create", "bgpvpn", "east", "west", "create"),
     Scenario("evpn create", "evpn", "east", "west", "create"),
+    Scenario("l2gw create", "l2gw", "east", "west", "create"),
     Scenario("segments create", "segments", "cell1", "cell2", "create"),
     Scenario("vxlan hot create", "vxlan", "east", "west", "create", "hot", {"bandwidth_mbps": 50}),
     Scenario("ipsec delete", "ipsec", "east", "west", "delete"),

@@ -57,7 +57,7 @@ class CreateSite(Show):
             action="append",
             default=[],
             metavar="ROLE=PHYSNET",
-            help="dci=... or cell=...; repeat",
+            help="dci=PHYSNET, cell=PHYSNET or l2gw=DEVICE/INTERFACE; repeat",
         )
         parser.add_argument("--description", default="")
         return parser

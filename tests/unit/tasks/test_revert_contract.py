@@ -19,6 +19,7 @@ from taskflow import task
 from taskflow.types import failure
 
 import georedflow.tasks
+import georedflow.technologies
 from georedflow.clouds.kinds import Kind
 from georedflow.exceptions import CloudError
 from georedflow.planning.needs import Needs
@@ -36,8 +37,14 @@ CONSTRUCTOR_ARGS = {
 
 
 def task_classes() -> Iterator[type[task.Task]]:
-    for info in pkgutil.iter_modules(georedflow.tasks.__path__):
-        module = importlib.import_module(f"georedflow.tasks.{info.name}")
+    """Every task class: the shared ones, and those a technology's module brings."""
+    modules = [
+        f"{package.__name__}.{info.name}"
+        for package in (georedflow.tasks, georedflow.technologies)
+        for info in pkgutil.iter_modules(package.__path__)
+    ]
+    for name in modules:
+        module = importlib.import_module(name)
         for value in vars(module).values():
             if (
                 isinstance(value, type)
@@ -90,6 +97,8 @@ def test_every_task_class_is_walked() -> None:
     # A few we know exist, so that an import change cannot empty the walk silently.
     assert {"CreateNetwork", "AttachRouterInterface", "AssociateNetwork"} <= names
     assert {"ApplyQosPolicy", "Checkpoint", "PlanConnection"} <= names
+    assert {"CreateL2Bgpvpn", "CreateL2Gateway", "ConnectL2Gateway"} <= names  # technologies'
+
     assert len(CLASSES) >= 30
 
 

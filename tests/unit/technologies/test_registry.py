@@ -12,7 +12,7 @@ from georedflow.clouds.kinds import DELETE_ORDER
 from georedflow.flows.create import build_create_flow, kinds_made, resources_made
 from georedflow.flows.delete import build_delete_flow
 
-SHIPPED = ("bgpvpn", "evpn", "gre", "ipsec", "segments", "vlan", "vxlan")
+SHIPPED = ("bgpvpn", "evpn", "gre", "ipsec", "l2gw", "segments", "vlan", "vxlan")
 
 OTHER_PACKAGE = """
 from georedflow.planning.needs import Needs

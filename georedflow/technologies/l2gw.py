@@ -1,0 +1,96 @@
+"""l2gw: one L2 segment, each side's link network bridged by an L2 gateway (a ToR switch's
+interface, networking-l2gw) onto the DCI VLAN, the same VLAN id agreed on both sides.
+
+A site declares its gateway device and interface as ``physical_networks.l2gw``:
+``DEVICE/INTERFACE`` (e.g. ``tor1/eth1``); each connection gets a gateway of its own
+on it, and that gateway's connection of the link network with the agreed VLAN id.
+"""
+
+from typing import Any
+
+from georedflow.clouds.driver import SiteDriver
+from georedflow.clouds.kinds import Kind
+from georedflow.exceptions import InvalidInput
+from georedflow.planning.needs import Needs
+from georedflow.storage.connections import ConnectionRepository
+from georedflow.tasks import network
+from georedflow.tasks.base import CreateResource, SiteTask, leftover, summary, undo
+from georedflow.technologies.base import Technology
+
+CONNECTION = "l2_gateway_connection"  # recorded like a BGPVPN's network association
+
+
+class CreateL2Gateway(CreateResource):
+    """The connection's L2 gateway on the site's declared device and interface."""
+
+    kind = Kind.L2_GATEWAY
+    produces = "l2_gateway"
+
+    def execute(self, driver: SiteDriver, connection_id: str, plan: dict[str, Any]) -> Any:
+        declared = plan[self.role]["physical_network"]  # physical_networks.l2gw of the site
+        device, _, interface = (declared or "").partition("/")
+        if not device or not interface:
+            raise InvalidInput(
+                f"{self.role}.site: physical_networks.l2gw is {declared!r}, not DEVICE/INTERFACE"
+            )
+        attrs = {"devices": [{"device_name": device, "interfaces": [{"name": interface}]}]}
+        return summary(self.kind, self.ensure(driver, connection_id, attrs))
+
+
+class ConnectL2Gateway(SiteTask):
+    """Bridge the link network onto the DCI VLAN through the gateway, with the agreed id."""
+
+    produces = "l2_gateway_connection"
+
+    def execute(
+        self,
+        driver: SiteDriver,
+        plan: dict[str, Any],
+        l2_gateway: dict[str, Any],
+        network: dict[str, Any],
+    ) -> Any:
+        connected = driver.connect_l2_gateway(
+            l2_gateway["id"], network["id"], plan["segmentation_id"], look_first=self.ran_before
+        )
+        return {"type": CONNECTION, "id": connected["id"]}
+
+    def revert(
+        self,
+        driver: SiteDriver,
+        repo: ConnectionRepository,
+        connection_id: str,
+        l2_gateway: dict[str, Any],
+        network: dict[str, Any],
+        keep_on_revert: bool = False,
+        **kwargs: Any,
+    ) -> None:
+        if keep_on_revert:
+            return
+        undo(
+            driver,
+            f"the connection of L2 gateway {l2_gateway['id']}",
+            lambda: driver.disconnect_l2_gateway(l2_gateway["id"], network["id"]),
+            repo=repo,
+            connection_id=connection_id,
+            left=lambda: leftover(driver, self.role, CONNECTION, l2_gateway["id"]),
+        )
+
+
+class L2gw(Technology):
+    name = "l2gw"
+    needs = Needs(
+        extensions=("l2-gateway", "l2-gateway-connection"),
+        stretched=True,
+        segmentation="vlan",  # the DCI VLAN: held with the vlan technology's ids
+        ranges="vlan_ranges",
+        max_segmentation_id=4094,
+        physnet="l2gw",
+    )
+
+    def link_tasks(self, role: str) -> list[SiteTask]:
+        return [
+            network.CreateNetwork(role),
+            network.CreateSubnet(role),
+            CreateL2Gateway(role),
+            ConnectL2Gateway(role),
+        ]
