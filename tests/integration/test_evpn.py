@@ -1,19 +1,8 @@
 """evpn against the lab: an l2 BGPVPN with the agreed VNI and route targets on both sides,
 its network associated; verified, its drift found and repaired, deleted to nothing."""
 
-from typing import Any
-
 from tests.integration.harness import Harness
-
-
-def resource(side: dict[str, Any], kind: str) -> str:
-    return next(r["id"] for r in side["resources"] if r["type"] == kind)
-
-
-def run(georedflow: Harness, connection_id: str, action: str) -> dict[str, Any]:
-    response = georedflow.client.post(f"/v1/connections/{connection_id}/{action}")
-    assert response.status_code == 202, response.text
-    return georedflow.wait(response.json()["job"]["id"])
+from tests.integration.test_standby import resource, run
 
 
 def test_an_evpn_stretches_one_segment_with_the_agreed_vni_and_route_targets(

@@ -3,23 +3,13 @@ VLAN by an L2 gateway on the site's declared device and interface, the same VLAN
 both; a site that declares none is refused first; drift found and repaired; deleted."""
 
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
 
 from tests.integration.harness import Harness
+from tests.integration.test_standby import resource, run
 
 GATEWAY = "tor1/eth1"
-
-
-def resource(side: dict[str, Any], kind: str) -> str:
-    return next(r["id"] for r in side["resources"] if r["type"] == kind)
-
-
-def run(georedflow: Harness, connection_id: str, action: str) -> dict[str, Any]:
-    response = georedflow.client.post(f"/v1/connections/{connection_id}/{action}")
-    assert response.status_code == 202, response.text
-    return georedflow.wait(response.json()["job"]["id"])
 
 
 @pytest.fixture
