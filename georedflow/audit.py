@@ -7,7 +7,7 @@ job in flight is left to that job. A site that cannot be reached is a finding to
 
 import logging
 
-from georedflow import drift
+from georedflow import drift, technologies
 from georedflow.exceptions import GeoredflowError, NotFound
 from georedflow.jobs.context import JobContext
 from georedflow.periodic import Periodic
@@ -44,11 +44,12 @@ class Auditor:
         connection = self._context.connections.get(connection_id)
         sites = {e.role: e.site for e in connection.endpoints}
         drivers = {role: self._context.driver(site) for role, site in sites.items()}
+        checks = technologies.get(connection.technology).drift_checks()
         findings: list[drift.Finding] = []
         for role in ROLES:
             try:
                 findings += drift.site_findings(
-                    connection, role, drivers[role], drivers[other(role)]
+                    connection, role, drivers[role], drivers[other(role)], checks
                 )
             except GeoredflowError as error:
                 findings.append(

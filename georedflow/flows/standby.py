@@ -17,6 +17,7 @@ from georedflow.tasks.standby import (
     SwapPrimary,
     mark_changing,
 )
+from georedflow.technologies.base import Technology
 
 
 def build_activate_flow(technology: str, mode: str, previous_state: str) -> Flow:
@@ -38,13 +39,17 @@ def build_activate_flow(technology: str, mode: str, previous_state: str) -> Flow
     return flow.add(DeliverConfig(), SwapPrimary())
 
 
-def _audit() -> Flow:
-    return graph_flow.Flow("audit").add(*(AuditSite(role) for role in ROLES), RecordFindings())
+def _audit(tech: Technology) -> Flow:
+    checks = tech.drift_checks()
+    return graph_flow.Flow("audit").add(
+        *(AuditSite(role, checks) for role in ROLES), RecordFindings()
+    )
 
 
 def build_verify_flow(technology: str) -> Flow:
     """Compare both sites with the record; DEGRADED with findings, or ACTIVE."""
-    return linear_flow.Flow(f"verify-{technologies.get(technology)}").add(_audit())
+    tech = technologies.get(technology)
+    return linear_flow.Flow(f"verify-{tech}").add(_audit(tech))
 
 
 def build_repair_flow(technology: str, mode: str, previous_state: str) -> Flow:
@@ -58,9 +63,11 @@ def build_repair_flow(technology: str, mode: str, previous_state: str) -> Flow:
     return linear_flow.Flow(f"repair-{tech}").add(
         mark_changing(ConnectionState.REPAIRING, previous_state, check_sites=False),
         LoadPlan(),
-        unordered_flow.Flow("remove-drifted").add(*(RemoveDrifted(role) for role in ROLES)),
+        unordered_flow.Flow("remove-drifted").add(
+            *(RemoveDrifted(role, tech.drift_checks()) for role in ROLES)
+        ),
         build,
         verify_flow(tech),
         RecordConnection(requires=made),
-        _audit(),  # what is left to find after the repair: nothing, and the findings clear
+        _audit(tech),  # what is left to find after the repair: nothing, and the findings clear
     )

@@ -1,6 +1,7 @@
 """Tasks of the standby life cycle: rest dormant, activate (fail over), verify, repair."""
 
 import logging
+from collections.abc import Sequence
 from typing import Any
 
 from georedflow import drift
@@ -73,9 +74,14 @@ class SwapPrimary(Task):
 
 
 class AuditSite(SiteTask):
-    """What on this side is missing or differs from the record (read only)."""
+    """What on this side is missing or differs from the record (read only), by the
+    technology's checks."""
 
     produces = "findings"
+
+    def __init__(self, role: str, checks: Sequence[drift.Check]) -> None:
+        super().__init__(role)
+        self.checks = checks
 
     def execute(
         self,
@@ -85,7 +91,7 @@ class AuditSite(SiteTask):
         peer_driver: SiteDriver,
     ) -> list[dict[str, Any]]:
         connection = repo.get(connection_id)
-        return drift.site_findings(connection, self.role, driver, peer_driver)
+        return drift.site_findings(connection, self.role, driver, peer_driver, self.checks)
 
     def revert(self, **kwargs: Any) -> None:
         return None
@@ -114,6 +120,10 @@ class RemoveDrifted(SiteTask):
     are found by the build again by name, so only the drifted one is touched.
     """
 
+    def __init__(self, role: str, checks: Sequence[drift.Check]) -> None:
+        super().__init__(role)
+        self.checks = checks
+
     def execute(
         self,
         repo: ConnectionRepository,
@@ -123,8 +133,9 @@ class RemoveDrifted(SiteTask):
     ) -> list[str]:
         connection = repo.get(connection_id)
         removed = []
-        for finding in drift.site_findings(connection, self.role, driver, peer_driver):
-            replace = finding["problem"] != "missing" and finding["type"] in drift.REPLACEABLE
+        replaceable = drift.replaceable(self.checks)
+        for finding in drift.site_findings(connection, self.role, driver, peer_driver, self.checks):
+            replace = finding["problem"] != "missing" and finding["type"] in replaceable
             if replace and driver.delete(Kind(finding["type"]), finding["id"]):
                 removed.append(finding["id"])
         return removed

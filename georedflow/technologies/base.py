@@ -8,8 +8,12 @@ make) and the choices of the API and the CLI (from the entry points' names).
 """
 
 import abc
+from collections.abc import Iterable
 from typing import ClassVar
 
+from georedflow import drift
+from georedflow.clouds.driver import Resource
+from georedflow.clouds.kinds import Kind
 from georedflow.planning.needs import Needs
 from georedflow.roles import ROLES
 from georedflow.tasks import network, qos
@@ -45,6 +49,35 @@ class Technology(abc.ABC):
 
     def verify_tasks(self) -> list[SiteTask]:
         return [task for role in ROLES for task in (VerifyNetwork(role), VerifySubnet(role))]
+
+    def drift_checks(self) -> tuple[drift.Check, ...]:
+        """What a verify and the audit compare a found resource with (the link network,
+        its subnet, a hot standby's bandwidth); a technology adds its own parts'."""
+        return (
+            drift.Check(Kind.NETWORK, _network_drift),
+            drift.Check(Kind.SUBNET, _subnet_drift),
+            drift.Check(Kind.QOS_POLICY, _bandwidth_drift),
+        )
+
+
+def _network_drift(side: drift.Side, found: Resource) -> Iterable[str]:
+    qos = side.recorded(Kind.QOS_POLICY)
+    # The agreed id is the link network's own only where the plan gives the network a type.
+    stretched_id = side.plan.get("segmentation_id") if side.plan.get("network_type") else None
+    wanted = {"provider:segmentation_id": stretched_id, "qos_policy_id": qos[0] if qos else None}
+    return drift.mismatches(found, wanted)
+
+
+def _subnet_drift(side: drift.Side, found: Resource) -> Iterable[str]:
+    return drift.mismatches(found, {"cidr": side.plan.get(side.role, {}).get("cidr")})
+
+
+def _bandwidth_drift(side: drift.Side, found: Resource) -> Iterable[str]:
+    if not side.plan.get("bandwidth_mbps"):
+        return []
+    rates = [rule.get("max_kbps") for rule in found.get("rules") or []]
+    wanted = side.plan["bandwidth_mbps"] * 1000
+    return [] if wanted in rates else [f"bandwidth limits are {rates} kbps, recorded {wanted}"]
 
 
 class StretchedNetwork(Technology):

@@ -3,6 +3,7 @@ route targets agreed between them, its network associated on both sides."""
 
 from typing import Any
 
+from georedflow import drift
 from georedflow.clouds.driver import SiteDriver
 from georedflow.clouds.kinds import Kind
 from georedflow.planning.needs import Needs
@@ -10,6 +11,7 @@ from georedflow.tasks import network
 from georedflow.tasks.base import CreateResource, SiteTask, summary
 from georedflow.tasks.bgpvpn import AssociateNetwork
 from georedflow.technologies.base import Technology
+from georedflow.technologies.bgpvpn import bgpvpn_drift
 
 
 class CreateL2Bgpvpn(CreateResource):
@@ -46,3 +48,6 @@ class Evpn(Technology):
             CreateL2Bgpvpn(role),
             AssociateNetwork(role),
         ]
+
+    def drift_checks(self) -> tuple[drift.Check, ...]:
+        return (*super().drift_checks(), drift.Check(Kind.BGPVPN, bgpvpn_drift, replace=True))

@@ -1,5 +1,10 @@
 """ipsec: a subnet behind a router on each side, joined by an IPsec site connection."""
 
+from collections.abc import Iterable
+
+from georedflow import drift
+from georedflow.clouds.driver import Resource
+from georedflow.clouds.kinds import Kind
 from georedflow.planning.needs import Needs
 from georedflow.roles import ROLES
 from georedflow.tasks import network, router, vpn
@@ -35,3 +40,19 @@ class Ipsec(Technology):
 
     def verify_tasks(self) -> list[SiteTask]:
         return super().verify_tasks() + [WaitForSiteConnection(role) for role in ROLES]
+
+    def drift_checks(self) -> tuple[drift.Check, ...]:
+        return (
+            *super().drift_checks(),
+            drift.Check(Kind.SITE_CONNECTION, _peer_drift, replace=True),
+        )
+
+
+def _peer_drift(side: drift.Side, found: Resource) -> Iterable[str]:
+    """The site connection still points at the peer router's gateway address."""
+    routers = side.recorded(Kind.ROUTER, peer=True)
+    if not routers:
+        return []
+    router = side.peer_driver.get(Kind.ROUTER, routers[0]) or {}
+    fixed = (router.get("external_gateway_info") or {}).get("external_fixed_ips") or []
+    return drift.mismatches(found, {"peer_address": fixed[0]["ip_address"] if fixed else None})

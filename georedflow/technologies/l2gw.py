@@ -6,9 +6,11 @@ A site declares its gateway device and interface as ``physical_networks.l2gw``:
 on it, and that gateway's connection of the link network with the agreed VLAN id.
 """
 
+from collections.abc import Iterable
 from typing import Any
 
-from georedflow.clouds.driver import SiteDriver
+from georedflow import drift
+from georedflow.clouds.driver import Resource, SiteDriver
 from georedflow.clouds.kinds import Kind
 from georedflow.exceptions import InvalidInput
 from georedflow.planning.needs import Needs
@@ -94,3 +96,23 @@ class L2gw(Technology):
             CreateL2Gateway(role),
             ConnectL2Gateway(role),
         ]
+
+    def drift_checks(self) -> tuple[drift.Check, ...]:
+        return (*super().drift_checks(), drift.Check(Kind.L2_GATEWAY, _gateway_drift))
+
+
+def _gateway_drift(side: drift.Side, found: Resource) -> Iterable[str]:
+    """The link network still connected through the gateway, with the agreed VLAN id."""
+    networks = side.recorded(Kind.NETWORK)
+    if not networks:
+        return []
+    joined = {
+        c.get("network_id"): c.get("segmentation_id")
+        for c in side.driver.l2_gateway_connections(found["id"])
+    }
+    wanted = side.plan.get("segmentation_id")
+    if networks[0] not in joined:
+        return [f"network {networks[0]} is no longer connected"]
+    if str(joined[networks[0]]) != str(wanted):
+        return [f"segmentation id is {joined[networks[0]]}, recorded {wanted}"]
+    return []

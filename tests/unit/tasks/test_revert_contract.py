@@ -32,6 +32,7 @@ CONSTRUCTOR_ARGS = {
     "during": "ACTIVATING",
     "on_revert": "DORMANT",
     "check_sites": True,
+    "checks": (),
     "needs": Needs(extensions=(), stretched=True, segmentation="vxlan", ranges="vni_ranges"),
 }
 
