@@ -4,25 +4,21 @@ from taskflow.flow import Flow
 from taskflow.patterns import linear_flow, unordered_flow
 
 from georedflow import technologies
-from georedflow.clouds.kinds import DELETE_ORDER, Kind
+from georedflow.clouds.kinds import DELETE_ORDER
 from georedflow.flows.create import kinds_made
 from georedflow.tasks.base import SiteTask
 from georedflow.tasks.connection import ForgetConnection, mark_deleting
-from georedflow.tasks.delete import DeleteOwned, DetachRouterInterfaces, DisconnectL2Gateways
+from georedflow.tasks.delete import DeleteOwned
 from georedflow.technologies.base import Technology
 
 
 def _site_flow(technology: Technology, role: str) -> Flow:
     tasks: list[SiteTask] = []
     made = kinds_made(technology)
+    first = technology.before_delete(role)
     for kind in DELETE_ORDER:
-        if kind not in made:
-            continue
-        if kind is Kind.ROUTER:
-            tasks.append(DetachRouterInterfaces(role))
-        if kind is Kind.L2_GATEWAY:
-            tasks.append(DisconnectL2Gateways(role))
-        tasks.append(DeleteOwned(role, kind))
+        if kind in made:
+            tasks += [*first.get(kind, ()), DeleteOwned(role, kind)]
     return linear_flow.Flow(f"{role}-site").add(*tasks)
 
 

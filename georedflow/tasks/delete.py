@@ -57,19 +57,3 @@ class DetachRouterInterfaces(SiteTask):
 
     def revert(self, **kwargs: Any) -> None:
         return None
-
-
-class DisconnectL2Gateways(SiteTask):
-    """Remove the connections of the connection's L2 gateways on this side (a gateway in
-    use cannot be deleted)."""
-
-    def execute(self, driver: SiteDriver, connection_id: str) -> list[str]:
-        removed = []
-        for gateway in owned(driver, Kind.L2_GATEWAY, connection_id, self.role):
-            for joined in driver.l2_gateway_connections(gateway["id"]):
-                if driver.disconnect_l2_gateway(gateway["id"], joined["network_id"]):
-                    removed.append(joined["id"])
-        return removed
-
-    def revert(self, **kwargs: Any) -> None:
-        return None

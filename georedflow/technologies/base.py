@@ -50,6 +50,10 @@ class Technology(abc.ABC):
     def verify_tasks(self) -> list[SiteTask]:
         return [task for role in ROLES for task in (VerifyNetwork(role), VerifySubnet(role))]
 
+    def before_delete(self, role: str) -> dict[Kind, list[SiteTask]]:
+        """What a delete must undo on this side before it deletes a kind (what uses it)."""
+        return {}
+
     def drift_checks(self) -> tuple[drift.Check, ...]:
         """What a verify and the audit compare a found resource with (the link network,
         its subnet, a hot standby's bandwidth); a technology adds its own parts'."""

@@ -9,6 +9,7 @@ from georedflow.planning.needs import Needs
 from georedflow.roles import ROLES
 from georedflow.tasks import network, router, vpn
 from georedflow.tasks.base import SiteTask
+from georedflow.tasks.delete import DetachRouterInterfaces
 from georedflow.tasks.verify import WaitForSiteConnection
 from georedflow.technologies.base import Technology
 
@@ -40,6 +41,9 @@ class Ipsec(Technology):
 
     def verify_tasks(self) -> list[SiteTask]:
         return super().verify_tasks() + [WaitForSiteConnection(role) for role in ROLES]
+
+    def before_delete(self, role: str) -> dict[Kind, list[SiteTask]]:
+        return {Kind.ROUTER: [DetachRouterInterfaces(role)]}  # a router in use stays
 
     def drift_checks(self) -> tuple[drift.Check, ...]:
         return (

@@ -12,6 +12,7 @@ from typing import Any
 from georedflow import drift
 from georedflow.clouds.driver import Resource, SiteDriver
 from georedflow.clouds.kinds import Kind
+from georedflow.clouds.ownership import owned
 from georedflow.exceptions import InvalidInput
 from georedflow.planning.needs import Needs
 from georedflow.storage.connections import ConnectionRepository
@@ -78,6 +79,22 @@ class ConnectL2Gateway(SiteTask):
         )
 
 
+class DisconnectL2Gateways(SiteTask):
+    """Remove the connections of the connection's L2 gateways on this side (a gateway in
+    use cannot be deleted)."""
+
+    def execute(self, driver: SiteDriver, connection_id: str) -> list[str]:
+        removed = []
+        for gateway in owned(driver, Kind.L2_GATEWAY, connection_id, self.role):
+            for joined in driver.l2_gateway_connections(gateway["id"]):
+                if driver.disconnect_l2_gateway(gateway["id"], joined["network_id"]):
+                    removed.append(joined["id"])
+        return removed
+
+    def revert(self, **kwargs: Any) -> None:
+        return None
+
+
 class L2gw(Technology):
     name = "l2gw"
     needs = Needs(
@@ -96,6 +113,9 @@ class L2gw(Technology):
             CreateL2Gateway(role),
             ConnectL2Gateway(role),
         ]
+
+    def before_delete(self, role: str) -> dict[Kind, list[SiteTask]]:
+        return {Kind.L2_GATEWAY: [DisconnectL2Gateways(role)]}
 
     def drift_checks(self) -> tuple[drift.Check, ...]:
         return (*super().drift_checks(), drift.Check(Kind.L2_GATEWAY, _gateway_drift))

@@ -4,6 +4,7 @@ that another package ships, which then gets its flows, checks and delete like th
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -77,3 +78,20 @@ def test_a_technology_shipped_by_another_package_is_one_like_the_others(
     }
     assert {str(k) for k in kinds_made(flat)} == {"network", "subnet", "qos_policy"}
     assert deleted.name == "delete-flat"
+
+
+def _tasks(flow: Any) -> list[Any]:
+    """The flow's tasks in the order they were added, nested flows included."""
+    return [t for node in flow for t in (_tasks(node) if hasattr(node, "iter_nodes") else [node])]
+
+
+@pytest.mark.parametrize("name", SHIPPED)
+def test_a_delete_frees_each_kind_just_before_it_deletes_it(name: str) -> None:
+    technology = technologies.get(name)
+    tasks = _tasks(build_delete_flow(name))
+    order = [task.name for task in tasks]
+    for role in ("local", "remote"):
+        for kind, first in technology.before_delete(role).items():
+            at = order.index(f"Delete-{kind}-{role}")
+            assert order[at - len(first) : at] == [task.name for task in first], order
+    assert bool(technology.before_delete("local")) == (name in ("ipsec", "l2gw"))
