@@ -57,6 +57,8 @@ MUTATING_CALLS = frozenset(
         "remove_router_interface",
         "associate_network",
         "disassociate_network",
+        "connect_l2_gateway",
+        "disconnect_l2_gateway",
     }
 )
 

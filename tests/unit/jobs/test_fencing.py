@@ -80,3 +80,30 @@ def test_a_fenced_flow_stops_without_reverting_or_writing_its_logbook(sqlite_url
     assert saved == {"first": states.SUCCESS, "second": states.RUNNING}  # for the new owner
     assert [r["name"] for r in fake.resources[Kind.NETWORK].values()] == ["first"]
     assert fence.lost
+
+
+# What a driver may do without the fence asking: it changes nothing on a cloud.
+READS = {
+    "extensions",
+    "find",
+    "get",
+    "query",
+    "quota_details",
+    "l2_gateway_connections",
+    "router_interface_subnets",
+    "network_associations",
+    "wait_for_status",
+    "site",
+}
+
+
+def test_every_driver_call_is_either_fenced_or_a_read() -> None:
+    """A new mutating call on the driver protocol must be fenced: no call is unclassified."""
+    from georedflow.clouds.driver import SiteDriver
+    from georedflow.jobs.fencing import MUTATING_CALLS
+
+    calls = {name for name in dir(SiteDriver) if not name.startswith("_")}
+    calls |= set(getattr(SiteDriver, "__annotations__", {}))
+    assert calls - MUTATING_CALLS - READS == set()
+    assert not MUTATING_CALLS & READS
+    assert {"connect_l2_gateway", "disconnect_l2_gateway"} <= MUTATING_CALLS
