@@ -4,7 +4,7 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import case, delete, func, select, update
 from sqlalchemy.orm import Session, joinedload, selectinload, sessionmaker
 
 from georedflow.exceptions import NotFound
@@ -110,32 +110,41 @@ class JobRepository:
         worker: str | None = None,
         error: str | None = None,
     ) -> None:
+        """Record a task's transition: one UPDATE of its row (an INSERT if it has none)."""
+        values: dict[str, Any] = {"state": state}
+        if worker:
+            values["worker"] = worker
+        if state == TaskState.RUNNING:
+            values |= {"started_at": at, "finished_at": None, "error": None}
+        elif state in TASK_ENDED:
+            values["finished_at"] = at
+        if error is not None:
+            values["error"] = error
+        row = (JobTask.job_id == job_id, JobTask.name == name)
         with self._sessions.begin() as session:
-            task = session.scalars(
-                select(JobTask).where(JobTask.job_id == job_id, JobTask.name == name)
-            ).first()
-            if task is None:
-                task = JobTask(job_id=job_id, name=name)
-                session.add(task)
-            counted = TaskState.SUCCESS in (state, task.state)  # progress counts SUCCESS only
-            task.state = state
-            task.worker = worker or task.worker
-            if state == TaskState.RUNNING:
-                task.started_at, task.finished_at, task.error = at, None, None
-            elif state in TASK_ENDED:
-                task.finished_at = at
-            if error is not None:
-                task.error = error
-            if counted:
+            changed = session.execute(
+                update(JobTask).where(*row).values(values),
+                execution_options={"synchronize_session": False},
+            )
+            if not changed.rowcount:  # type: ignore[attr-defined]
+                session.add(JobTask(job_id=job_id, name=name, **values))
                 session.flush()
+            # Progress counts SUCCESS only, and a task leaves SUCCESS only by reverting.
+            if state in (TaskState.SUCCESS, TaskState.REVERTING):
                 self._update_progress(session, job_id)
 
     @staticmethod
     def _update_progress(session: Session, job_id: str) -> None:
-        job = session.get(Job, job_id)
-        if job is not None:
-            states = list(session.scalars(select(JobTask.state).where(JobTask.job_id == job_id)))
-            job.progress = round(states.count("SUCCESS") / len(states), 3) if states else 0.0
+        succeeded = func.sum(case((JobTask.state == TaskState.SUCCESS, 1), else_=0))
+        total, done = session.execute(
+            select(func.count(), succeeded).where(JobTask.job_id == job_id)
+        ).one()
+        session.execute(
+            update(Job)
+            .where(Job.id == job_id)
+            .values(progress=round((done or 0) / total, 3) if total else 0.0),
+            execution_options={"synchronize_session": False},
+        )
 
     def reconcile_tasks(
         self, job_id: str, states: Mapping[str, str], worker: str, at: datetime

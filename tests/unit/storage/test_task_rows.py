@@ -80,3 +80,32 @@ def test_a_reverted_task_and_unknown_names_are_handled(jobs: JobRepository) -> N
     assert corrected == ["a", "b"]
     assert rows(jobs, job_id)["a"] == ("REVERTED", "dead")
     assert rows(jobs, job_id)["b"] == ("REVERTING", "survivor")
+
+
+def test_each_transition_is_one_write_and_progress_moves_with_success_and_revert(
+    jobs: JobRepository,
+) -> None:
+    from sqlalchemy import event
+
+    job_id = jobs.create("create").id
+    jobs.plan_tasks(job_id, [("a", "east"), ("b", None)])
+    engine = jobs._sessions.kw["bind"]
+    statements: list[str] = []
+    event.listen(engine, "before_cursor_execute", lambda *a: statements.append(a[2].split()[0]))
+
+    jobs.task_changed(job_id, "a", "RUNNING", T0, worker="w1")
+    assert statements == ["UPDATE"]
+    jobs.task_changed(job_id, "a", "SUCCESS", T0 + timedelta(seconds=1), worker="w1")
+    assert jobs.get(job_id).progress == 0.5
+    jobs.task_changed(job_id, "unplanned", "RUNNING", T0, worker="w1")  # a row of its own
+    jobs.task_changed(job_id, "a", "REVERTING", T0 + timedelta(seconds=2), error="boom")
+
+    job = jobs.get(job_id)
+    tasks = {t.name: t for t in job.tasks}
+    assert job.progress == 0.0
+    assert (tasks["a"].state, tasks["a"].worker, tasks["a"].error) == ("REVERTING", "w1", "boom")
+    assert tasks["a"].site == "east" and tasks["a"].finished_at is not None
+    assert tasks["unplanned"].state == "RUNNING" and tasks["unplanned"].started_at is not None
+    jobs.task_changed(job_id, "a", "RUNNING", T0 + timedelta(seconds=3))
+    again = {t.name: t for t in jobs.get(job_id).tasks}["a"]
+    assert (again.worker, again.error, again.finished_at) == ("w1", None, None)
