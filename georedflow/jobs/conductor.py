@@ -20,6 +20,9 @@ from georedflow.jobs.runner import JobRunner
 
 LOG = logging.getLogger(__name__)
 
+# How long a yes from ZooKeeper is trusted (see Fence): far below any session timeout.
+OWNERSHIP_FRESH_FOR = 0.1
+
 
 class Conductor(BlockingConductor):  # type: ignore[misc]
     def __init__(
@@ -43,7 +46,7 @@ class Conductor(BlockingConductor):  # type: ignore[misc]
         job_id = job.details["georedflow_job"]
         session = self._client.client_id
 
-        fence = Fence(job_id, lambda: self.still_owns(job, session))
+        fence = Fence(job_id, lambda: self.still_owns(job, session), OWNERSHIP_FRESH_FOR)
 
         def should_stop() -> bool:
             return bool(self._wait_timeout.is_stopped() or fence.lost)

@@ -22,14 +22,17 @@ window a ZooKeeper check leaves (ask, pause, then write after the takeover).
 What remains: cloud calls, deliveries and logbook writes are checked against
 ZooKeeper only, so a runner paused between such a check and its write, for
 longer than its session, makes that one write after another worker took over
-(the next one is refused). And the token is only as good as the check in
+(the next one is refused); a yes is reused for ``Fence.fresh_for`` (0.1 s in a
+worker), which stretches that window by as much and no more. And the token is only as good as the check in
 ``start_attempt``: a ZooKeeper read served stale by a lagging ensemble member
 could let an old claim start one more attempt, which would then fence the
 rightful owner off (both stop; the job is claimed again).
 """
 
 import logging
+import math
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -68,22 +71,40 @@ LOGBOOK_WRITES = frozenset(
 )
 
 
+def _clock() -> float:
+    # Seconds that also pass while the machine is suspended (CLOCK_BOOTTIME), so a
+    # worker frozen with its host never finds an old answer still fresh.
+    return time.clock_gettime(getattr(time, "CLOCK_BOOTTIME", time.CLOCK_MONOTONIC))
+
+
 class Fence:
     """Asks ``owns`` before each write; once ownership is lost it stays lost.
 
     ``attempt`` is the job's attempt number this runner holds, once its attempt
     has started: the database token ``guard`` compares.
+
+    ``fresh_for`` seconds: a yes is trusted that long after the ask began, instead
+    of asking ZooKeeper again for each of a task's half-dozen writes. It widens the
+    window a check always leaves (ask, then write) by at most that much, and no
+    more: a pause longer than it (the case fencing is for) is seen on the clock and
+    the next write asks again.
     """
 
-    def __init__(self, job_id: str, owns: Callable[[], bool]) -> None:
+    def __init__(self, job_id: str, owns: Callable[[], bool], fresh_for: float = 0.0) -> None:
         self._job_id = job_id
         self._owns = owns
+        self._fresh_for = fresh_for
+        self._confirmed_at = -math.inf
         self._lock = threading.Lock()
         self.lost = False
         self.attempt: int | None = None
 
     def check(self) -> None:
+        asked_at = _clock()
+        if not self.lost and asked_at - self._confirmed_at < self._fresh_for:
+            return
         if not self.lost and self._owns():
+            self._confirmed_at = asked_at
             return
         self._lose()
 

@@ -107,3 +107,36 @@ def test_every_driver_call_is_either_fenced_or_a_read() -> None:
     assert calls - MUTATING_CALLS - READS == set()
     assert not MUTATING_CALLS & READS
     assert {"connect_l2_gateway", "disconnect_l2_gateway"} <= MUTATING_CALLS
+
+
+def test_a_yes_is_trusted_only_as_long_as_it_is_fresh(monkeypatch: pytest.MonkeyPatch) -> None:
+    from georedflow.jobs import fencing
+
+    now = [100.0]
+    monkeypatch.setattr(fencing, "_clock", lambda: now[0])
+    ownership = Ownership()
+    fence = Fence("job-1", ownership, fresh_for=0.1)
+
+    fence.check()
+    now[0] += 0.05
+    fence.check()  # within 0.1 s of the ask: not asked again
+    assert ownership.asked == 1
+    now[0] += 0.06  # 0.11 s after the ask began (a pause, a slow write): asked again
+    fence.check()
+    assert ownership.asked == 2
+    ownership.owned = False
+    now[0] += 0.2
+    with pytest.raises(Fenced):
+        fence.check()
+    ownership.owned = True  # once lost, lost: not even a fresh yes brings it back
+    with pytest.raises(Fenced):
+        fence.check()
+    assert ownership.asked == 3
+
+
+def test_without_fresh_for_every_write_asks() -> None:
+    ownership = Ownership()
+    fence = Fence("job-1", ownership)
+    for _ in range(3):
+        fence.check()
+    assert ownership.asked == 3
