@@ -23,10 +23,10 @@ What remains: cloud calls, deliveries and logbook writes are checked against
 ZooKeeper only, so a runner paused between such a check and its write, for
 longer than its session, makes that one write after another worker took over
 (the next one is refused); a yes is reused for ``Fence.fresh_for`` (0.1 s in a
-worker), which stretches that window by as much and no more. And the token is only as good as the check in
-``start_attempt``: a ZooKeeper read served stale by a lagging ensemble member
-could let an old claim start one more attempt, which would then fence the
-rightful owner off (both stop; the job is claimed again).
+worker), which stretches that window by as much and no more. And the token is only
+as good as the check in ``start_attempt``: a ZooKeeper read served stale by a
+lagging ensemble member could let an old claim start one more attempt, which would
+then fence the rightful owner off (both stop; the job is claimed again).
 """
 
 import logging

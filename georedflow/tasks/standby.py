@@ -53,7 +53,7 @@ class DeliverConfig(Task):
         configs: ConfigRepository,
         delivery: ConfigDelivery,
         connection_id: str,
-        epoch: int,
+        epoch: int | None,
     ) -> dict[str, Any] | None:
         """The spare is told the epoch it will hold as primary (one more than now)."""
         connection = repo.get(connection_id)
@@ -61,15 +61,20 @@ class DeliverConfig(Task):
         snapshot = configs.latest(connection_id)
         if not callback or snapshot is None:
             return None
-        delivery.deliver(callback, connection, snapshot, epoch=epoch + 1)
-        return {"version": snapshot.version, "epoch": epoch + 1}
+        held = (connection.epoch if epoch is None else epoch) + 1
+        delivery.deliver(callback, connection, snapshot, epoch=held)
+        return {"version": snapshot.version, "epoch": held}
 
 
 class SwapPrimary(Task):
     """The last step of an activation: the backup is primary at the next epoch, the link
     ACTIVE, in one commit."""
 
-    def execute(self, repo: ConnectionRepository, connection_id: str, epoch: int) -> str:
+    def execute(self, repo: ConnectionRepository, connection_id: str, epoch: int | None) -> str:
+        if epoch is None:
+            # Begun before epochs (its checkpoint saved no epoch in the logbook): swap
+            # from the epoch the connection holds now, as that activation would have.
+            epoch = repo.get(connection_id).epoch
         return repo.swap_primary(connection_id, epoch)
 
 

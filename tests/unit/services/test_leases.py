@@ -256,3 +256,17 @@ def test_of_many_processes_trying_at_once_exactly_one_starts_the_failover(
     with sessions() as session:
         kinds = list(session.scalars(select(Job.kind).where(Job.connection_id == connection_id)))
     assert kinds == ["activate"]
+
+
+def test_an_activation_begun_before_epochs_swaps_from_the_epoch_held_now(
+    sessions: sessionmaker[Session],
+) -> None:
+    """A logbook from before the upgrade: its checkpoint saved no epoch (None)."""
+    from georedflow.tasks.standby import SwapPrimary
+
+    connection_id = connection(sessions, state="ACTIVATING")
+    repo = ConnectionRepository(sessions)
+
+    assert SwapPrimary().execute(repo=repo, connection_id=connection_id, epoch=None) == "remote"
+    swapped = read(sessions, connection_id)
+    assert (swapped.epoch, swapped.primary_role, swapped.state) == (2, "remote", "ACTIVE")
