@@ -7,7 +7,7 @@ from fastapi import APIRouter, Depends, Header, Query, Request, Response, status
 from fastapi.concurrency import run_in_threadpool
 
 from georedflow.api import schemas, views
-from georedflow.api.deps import CallerDep, ConnectionActions, Connections, Jobs
+from georedflow.api.deps import CallerDep, ConnectionActions, Connections, Jobs, Shown
 from georedflow.api.lists import next_links, ordering
 from georedflow.api.policy import check_owner, enforce, visible_project
 from georedflow.exceptions import InvalidInput
@@ -60,7 +60,7 @@ def create_connection(
 
 @router.get("")
 async def list_connections(
-    connections: Connections,
+    reads: Shown,
     caller: CallerDep,
     request: Request,
     order: Annotated[Order, Depends(SORT)],
@@ -74,7 +74,7 @@ async def list_connections(
 ) -> schemas.ConnectionList:
     enforce(caller, "connection:list")
     found = await run_in_threadpool(
-        connections.query,
+        reads.connections,
         project_id=visible_project(caller),
         state=state,
         site=site,
@@ -90,10 +90,10 @@ async def list_connections(
 
 @router.get("/{connection_id}")
 async def show_connection(
-    connection_id: str, connections: Connections, caller: CallerDep
+    connection_id: str, reads: Shown, caller: CallerDep
 ) -> schemas.ConnectionOut:
     enforce(caller, "connection:show")
-    connection = await run_in_threadpool(connections.get, connection_id)
+    connection = await run_in_threadpool(reads.connection, connection_id)
     check_owner(caller, connection.project_id, f"connection '{connection_id}'")
     return views.connection(connection)
 

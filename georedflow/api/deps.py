@@ -16,6 +16,7 @@ from georedflow.services.job_graphs import JobGraphs
 from georedflow.services.sites import SiteService
 from georedflow.storage.connections import ConnectionRepository
 from georedflow.storage.jobs import JobRepository
+from georedflow.storage.reads import Reads
 from georedflow.storage.sites import SiteRepository
 from georedflow.storage.subscriptions import SubscriptionRepository
 
@@ -30,6 +31,7 @@ def _state(name: str):  # type: ignore[no-untyped-def]
 Sites = Annotated[SiteRepository, Depends(_state("sites"))]
 Connections = Annotated[ConnectionRepository, Depends(_state("connections"))]
 Jobs = Annotated[JobRepository, Depends(_state("jobs"))]
+Shown = Annotated[Reads, Depends(_state("reads"))]
 Subscriptions = Annotated[SubscriptionRepository, Depends(_state("subscriptions"))]
 SiteActions = Annotated[SiteService, Depends(_state("site_service"))]
 ConnectionActions = Annotated[ConnectionService, Depends(_state("connection_service"))]

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.concurrency import run_in_threadpool
 
 from georedflow.api import schemas, views
-from georedflow.api.deps import CallerDep, Jobs
+from georedflow.api.deps import CallerDep, Jobs, Shown
 from georedflow.api.lists import next_links, ordering
 from georedflow.api.policy import check_owner, enforce, visible_project
 from georedflow.storage.pagination import Order
@@ -45,8 +45,8 @@ async def list_jobs(
 
 
 @router.get("/{job_id}")
-async def show_job(job_id: str, jobs: Jobs, caller: CallerDep) -> schemas.JobOut:
+async def show_job(job_id: str, reads: Shown, caller: CallerDep) -> schemas.JobOut:
     enforce(caller, "job:show")
-    job = await run_in_threadpool(jobs.get, job_id)
-    check_owner(caller, job.project_id, f"job '{job_id}'")
-    return views.job(job)
+    rows = await run_in_threadpool(reads.job, job_id)
+    check_owner(caller, rows[0].project_id, f"job '{job_id}'")
+    return views.job_rows(rows)

@@ -1,7 +1,7 @@
 """What every list shares, as the API-SIG asks: ``sort_key``/``sort_dir`` from a list of
 keys per resource, and a ``next`` link while a page is full."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Annotated, Any, Literal
 
 from fastapi import Query, Request
@@ -27,7 +27,7 @@ def ordering(keys: tuple[str, ...], default: str = "created_at") -> Callable[...
     return order
 
 
-def next_links(request: Request, items: list[Any], limit: int | None) -> list[schemas.Link]:
+def next_links(request: Request, items: Sequence[Any], limit: int | None) -> list[schemas.Link]:
     """``[{"rel": "next", "href": ...}]`` while the page is full: the same request, with
     the last item as its marker; none after the last page."""
     if limit is None or len(items) < limit or not items:

@@ -1,34 +1,40 @@
 """Storage models → response bodies."""
 
+from collections.abc import Sequence
 from typing import Any
+
+from sqlalchemy import Row
 
 from georedflow.api import schemas
 from georedflow.clouds.kinds import Kind
-from georedflow.storage.models import ConfigSnapshot, Connection, Endpoint, Job, Subscription
+from georedflow.storage import reads
+from georedflow.storage.models import ConfigSnapshot, Connection, Job, Subscription
 
 
-def _first(endpoint: Endpoint, kind: Kind) -> str | None:
-    return next((r["id"] for r in endpoint.resources if r["type"] == kind), None)
+def _first(resources: list[Any], kind: Kind) -> str | None:
+    return next((r["id"] for r in resources if r["type"] == kind), None)
 
 
 # Plain documents, validated once per response: building every nested model
 # (endpoints, resources, leftovers) one by one cost more than the read of the rows.
 
 
-def _endpoint(item: Endpoint) -> dict[str, Any]:
+def _endpoint(
+    site: str, cell: str | None, cidr: str | None, resources: list[Any]
+) -> dict[str, Any]:
     return {
-        "site": item.site.name,
-        "cell": item.cell,
-        "cidr": item.cidr,
-        "network_id": _first(item, Kind.NETWORK),
-        "subnet_id": _first(item, Kind.SUBNET),
-        "router_id": _first(item, Kind.ROUTER),
-        "resources": [{"type": r["type"], "id": r["id"]} for r in item.resources],
+        "site": site,
+        "cell": cell,
+        "cidr": cidr,
+        "network_id": _first(resources, Kind.NETWORK),
+        "subnet_id": _first(resources, Kind.SUBNET),
+        "router_id": _first(resources, Kind.ROUTER),
+        "resources": [{"type": r["type"], "id": r["id"]} for r in resources],
     }
 
 
-def _connection(item: Connection) -> dict[str, Any]:
-    sides = {e.role: e for e in item.endpoints}
+def _document(item: Any, local: dict[str, Any], remote: dict[str, Any]) -> dict[str, Any]:
+    """A connection's document from its fields (a ``Connection``, or a row of reads)."""
     return {
         "id": item.id,
         "name": item.name,
@@ -36,8 +42,8 @@ def _connection(item: Connection) -> dict[str, Any]:
         "technology": item.technology,
         "scope": item.scope,
         "state": item.state,
-        "local": _endpoint(sides["local"]),
-        "remote": _endpoint(sides["remote"]),
+        "local": local,
+        "remote": remote,
         "parameters": item.parameters,
         "primary": item.primary_role,
         "findings": item.findings,
@@ -53,15 +59,36 @@ def _connection(item: Connection) -> dict[str, Any]:
     }
 
 
-def connection(item: Connection) -> schemas.ConnectionOut:
-    return schemas.ConnectionOut.model_validate(_connection(item))
+def _connection(item: Connection) -> dict[str, Any]:
+    sides = {e.role: _endpoint(e.site.name, e.cell, e.cidr, e.resources) for e in item.endpoints}
+    return _document(item, sides["local"], sides["remote"])
+
+
+def _row(row: Row[Any]) -> dict[str, Any]:
+    sides = row._mapping
+    local, remote = (
+        _endpoint(
+            sides[f"{role}_site"],
+            sides[f"{role}_cell"],
+            sides[f"{role}_cidr"],
+            sides[f"{role}_resources"],
+        )
+        for role in reads.ROLES
+    )
+    return _document(row, local, remote)
+
+
+def connection(item: Connection | Row[Any]) -> schemas.ConnectionOut:
+    """A connection's document, from the model or from its row of ``reads``."""
+    document = _row(item) if isinstance(item, Row) else _connection(item)
+    return schemas.ConnectionOut.model_validate(document)
 
 
 def connections(
-    items: list[Connection], links: list[schemas.Link] | None = None
+    rows: Sequence[Row[Any]], links: list[schemas.Link] | None = None
 ) -> schemas.ConnectionList:
     return schemas.ConnectionList.model_validate(
-        {"connections": [_connection(c) for c in items], "links": links or []}
+        {"connections": [_row(r) for r in rows], "links": links or []}
     )
 
 
@@ -77,6 +104,21 @@ def config_version(item: ConfigSnapshot) -> schemas.ConfigVersion:
 
 def job(item: Job) -> schemas.JobOut:
     return schemas.JobOut.model_validate(item)
+
+
+_TASK_FIELDS = ("name", "state", "site", "worker", "started_at", "finished_at", "error")
+
+
+def job_rows(rows: Sequence[Row[Any]]) -> schemas.JobOut:
+    """A job's document from its rows of ``reads`` (one per task)."""
+    first = rows[0]._mapping
+    document = {key: first[key] for key in schemas.JobOut.model_fields if key != "tasks"}
+    document["tasks"] = [
+        {key: row._mapping[f"task_{key}"] for key in _TASK_FIELDS}
+        for row in rows
+        if row._mapping["task_name"] is not None
+    ]
+    return schemas.JobOut.model_validate(document)
 
 
 def subscription(item: Subscription) -> schemas.SubscriptionOut:
