@@ -2,7 +2,8 @@
 
     .venv/bin/python -m bench.persistence [--url postgresql+psycopg://postgres@127.0.0.1/postgres]
 
-Runs linear flows of no-op tasks and prints milliseconds per task and ratios.
+Runs linear flows of no-op tasks on TaskFlow's parallel engine and prints milliseconds
+per task and its ratio to in-memory persistence and to TaskFlow's SQL backend.
 A throwaway database is created on the server and dropped afterwards.
 """
 
@@ -42,7 +43,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--url", default="postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
     parser.add_argument("--tasks", type=int, default=30)
-    parser.add_argument("--flows", type=int, default=10)
+    parser.add_argument("--flows", type=int, default=20)
     args = parser.parse_args()
     name = f"georedflow_bench_{secrets.token_hex(4)}"
     admin = create_engine(args.url, isolation_level="AUTOCOMMIT")
@@ -68,9 +69,12 @@ def main() -> None:
         engine.dispose()
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-    base = figures["taskflow sql"]
+    memory, base = figures["memory"], figures["taskflow sql"]
     for label, value in figures.items():
-        print(f"{label:32s} {value:7.2f} ms/task   {value / base:5.2f} x taskflow sql")
+        print(
+            f"{label:32s} {value:7.2f} ms/task   {value / memory:5.2f} x memory"
+            f"   {value / base:5.2f} x taskflow sql"
+        )
 
 
 if __name__ == "__main__":
