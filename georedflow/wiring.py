@@ -71,6 +71,7 @@ class Settings:
     secret_key_file: str
     clouds_file: str | None = None
     cloud_retries: RetryPolicy = field(default_factory=RetryPolicy)
+    site_facts_max_age: float = 300.0
     planning: PlanningSettings = field(default_factory=PlanningSettings)
     jobboard: JobBoardSettings = field(default_factory=JobBoardSettings)
     standby: StandbySettings = field(default_factory=StandbySettings)
@@ -114,7 +115,11 @@ def build_core(settings: Settings) -> Core:
         ConnectionRepository(sessions),
         JobRepository(sessions),
     )
-    clouds = Clouds(settings.clouds_file, retry_policy=settings.cloud_retries)
+    clouds = Clouds(
+        settings.clouds_file,
+        retry_policy=settings.cloud_retries,
+        facts_max_age=settings.site_facts_max_age,
+    )
     secret_box = SecretBox(load_or_create_key(settings.secret_key_file))
     destinations = Destinations.allowing(settings.notifications.allowed_networks)
     context = JobContext(

@@ -17,8 +17,13 @@ Resource = dict[str, Any]
 class SiteDriver(Protocol):
     site: str
 
-    def extensions(self) -> list[str]:
-        """Aliases of the Neutron extensions the site offers (also proves auth works)."""
+    def extensions(self, cached: bool = False) -> list[str]:
+        """Aliases of the Neutron extensions the site offers (read afresh, it also proves
+        auth works). ``cached``: an answer read a little earlier will do (clouds/facts.py)."""
+        ...
+
+    def external_networks(self, cached: bool = False) -> list[Resource]:
+        """The site's external networks, each its id and name; ``cached`` as above."""
         ...
 
     def create(self, kind: Kind, attrs: dict[str, Any]) -> Resource: ...

@@ -12,6 +12,7 @@ from georedflow import exceptions as exc
 from georedflow import logs
 from georedflow.clouds.driver import Resource
 from georedflow.clouds.errors import translated
+from georedflow.clouds.facts import SiteFacts
 from georedflow.clouds.kinds import KINDS, Kind
 from georedflow.clouds.retry import Attempts, RetryPolicy, retried
 
@@ -41,12 +42,14 @@ class OpenStackDriver:
         site: str,
         connection: openstack.connection.Connection,
         retry_policy: RetryPolicy | None = None,
+        facts_max_age: float = 0.0,
     ) -> None:
         self.site = site
         self._connection = connection
         self._network = connection.network
         self.retry_policy = retry_policy or RetryPolicy()
         self.attempts = Attempts()
+        self._facts = SiteFacts(facts_max_age)
 
     def _call(self, operation: str, method: str, *args: Any, **kwargs: Any) -> Any:
         with translated(self.site, operation):
@@ -65,10 +68,20 @@ class OpenStackDriver:
         info = KINDS[kind]
         return f"/{info.rest}", info.plural.removesuffix("s")
 
+    def extensions(self, cached: bool = False) -> list[str]:
+        return self._facts.get("extensions", self._read_extensions, cached=cached)
+
     @retried(lambda: "list extensions")
-    def extensions(self) -> list[str]:
+    def _read_extensions(self) -> list[str]:
         with translated(self.site, "list extensions"):
             return sorted(ext.alias for ext in self._network.extensions())
+
+    def external_networks(self, cached: bool = False) -> list[Resource]:
+        return self._facts.get("external networks", self._read_external_networks, cached=cached)
+
+    def _read_external_networks(self) -> list[Resource]:
+        networks = self.query(Kind.NETWORK, **{"router:external": True})
+        return [{"id": n["id"], "name": n.get("name")} for n in networks]
 
     def _retrying(self) -> bool:
         """Inside a retry loop's second or later attempt: the last one may have done it."""
@@ -372,6 +385,7 @@ class Clouds:
         config_file: str | None = None,
         api_timeout: float = 30.0,
         retry_policy: RetryPolicy | None = None,
+        facts_max_age: float = 0.0,
     ) -> None:
         # A configured file is the only one: openstacksdk would otherwise put the file of
         # $OS_CLIENT_CONFIG_FILE before it (found when an operator's shell had it set).
@@ -381,6 +395,7 @@ class Clouds:
         )
         self._api_timeout = api_timeout
         self._retry_policy = retry_policy or RetryPolicy()
+        self._facts_max_age = facts_max_age
         self._drivers: dict[tuple[str, str, str | None], OpenStackDriver] = {}
         self._lock = threading.Lock()
 
@@ -406,5 +421,7 @@ class Clouds:
             key = (site, cloud, region)
             if key not in self._drivers:
                 connection = _Connection(config=self._region(cloud, region))
-                self._drivers[key] = OpenStackDriver(site, connection, self._retry_policy)
+                self._drivers[key] = OpenStackDriver(
+                    site, connection, self._retry_policy, self._facts_max_age
+                )
             return self._drivers[key]

@@ -53,6 +53,7 @@ def wiring_settings(config: cfg.ConfigOpts) -> Settings:
         cloud_retries=RetryPolicy(
             retries=config.clouds.retries, max_delay=config.clouds.retry_max_delay
         ),
+        site_facts_max_age=config.clouds.site_facts_max_age,
         planning=from_group(PlanningSettings, planning),
         jobboard=from_group(JobBoardSettings, config.jobboard),
         worker_name=config.worker.name,

@@ -29,6 +29,17 @@ OPTS: list[cfg.Opt] = [
         min=0.0,
         help="The longest wait, in seconds, between two attempts at a cloud call.",
     ),
+    cfg.FloatOpt(
+        "site_facts_max_age",
+        default=300.0,
+        min=0.0,
+        help=(
+            "How long, in seconds, a process answers a create's survey of a site's Neutron "
+            "extensions and external networks from what it last read (they change only "
+            "when Neutron is reconfigured). 0: read them for every survey. A probe of the "
+            "site always reads afresh."
+        ),
+    ),
 ]
 
 

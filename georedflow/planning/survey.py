@@ -14,7 +14,7 @@ from georedflow.storage.models import Site
 
 
 def missing_extensions(driver: SiteDriver, needs: Needs) -> list[str]:
-    offered = set(driver.extensions())
+    offered = set(driver.extensions(cached=True))
     return [alias for alias in needs.extensions if alias not in offered]
 
 
@@ -52,7 +52,7 @@ def _external_network(driver: SiteDriver, site: Site, role: str, technology: str
     ref = site.external_network
     if not ref:
         raise InvalidInput(f"{role} {site.name} has no external_network; {technology} needs one")
-    for network in driver.query(Kind.NETWORK, **{"router:external": True}):
+    for network in driver.external_networks(cached=True):
         if ref in (network["id"], network["name"]):
             return str(network["id"])
     raise InvalidInput(f"{role} {site.name}: no external network named or with id '{ref}'")

@@ -18,8 +18,12 @@ class FakeDriver:
         self.finds = 0
         self.quotas: dict[str, dict[str, int]] | None = None  # None: no quota details
 
-    def extensions(self) -> list[str]:
+    def extensions(self, cached: bool = False) -> list[str]:
         return ["provider", "router", "external-net", "vpnaas", "bgpvpn", "segment"]
+
+    def external_networks(self, cached: bool = False) -> list[Resource]:
+        networks = self.query(Kind.NETWORK, **{"router:external": True})
+        return [{"id": n["id"], "name": n.get("name")} for n in networks]
 
     def create(self, kind: Kind, attrs: dict[str, Any]) -> Resource:
         self.creates += 1

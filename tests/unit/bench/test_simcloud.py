@@ -159,6 +159,24 @@ def test_openstacksdk_authenticates_and_georedflows_driver_works_against_it(
     assert {r.connection for r in writes} == {CONNECTION}
 
 
+def test_a_survey_reads_a_sites_extensions_and_external_networks_once_in_their_max_age(
+    served: tuple[SimCloud, asyncio.AbstractEventLoop, Path],
+) -> None:
+    cloud, _, clouds = served
+    driver = Clouds(str(clouds), facts_max_age=300).driver("east", "lab-east", "RegionOne")
+    before = len(cloud.log)
+    for _ in range(3):
+        assert "vpnaas" in driver.extensions(cached=True)
+        assert [n["name"] for n in driver.external_networks(cached=True)] == ["public"]
+    assert len(cloud.log) - before == 2
+    driver.extensions()  # a probe reads afresh
+    assert [r.path for r in cloud.log[before:]] == [
+        "/v2.0/extensions",
+        "/v2.0/networks",
+        "/v2.0/extensions",
+    ]
+
+
 async def _get(port: int, path: str) -> bytes:
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
     writer.write(f"GET {path} HTTP/1.1\r\nHost: sim\r\nConnection: close\r\n\r\n".encode())

@@ -85,6 +85,7 @@ def test_a_fenced_flow_stops_without_reverting_or_writing_its_logbook(sqlite_url
 # What a driver may do without the fence asking: it changes nothing on a cloud.
 READS = {
     "extensions",
+    "external_networks",
     "find",
     "get",
     "query",

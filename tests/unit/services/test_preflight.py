@@ -83,7 +83,7 @@ def test_a_cidr_in_use_on_the_remote_site_names_the_remote_endpoint(
 def test_a_missing_extension_names_the_endpoint(
     preflight: Preflight, drivers: dict[str, FakeDriver], monkeypatch: Any
 ) -> None:
-    monkeypatch.setattr(drivers["west"], "extensions", lambda: ["router"])
+    monkeypatch.setattr(drivers["west"], "extensions", lambda cached=False: ["router"])
 
     with pytest.raises(InvalidInput, match=r"^remote\.site west lacks .*bgpvpn"):
         preflight.run(request("bgpvpn"))
