@@ -38,6 +38,17 @@ OPTS: list[cfg.Opt] = [
         min=1.0,
         help="Seconds to wait for a VPN connection to go ACTIVE before the build fails.",
     ),
+    cfg.FloatOpt(
+        "survey_max_age",
+        default=60.0,
+        min=0.0,
+        help=(
+            "A create's flow plans from what its pre-flight read of both sites (their "
+            "subnets, segmentation ids in use, external network) when its job starts "
+            "within this many seconds of the request; later, or when the flow runs again, "
+            "it reads the sites itself. 0: always read."
+        ),
+    ),
     cfg.StrOpt(
         "secret_key_file",
         default="$state_path/secret.key",

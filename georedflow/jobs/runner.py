@@ -70,13 +70,17 @@ def mark_never_ran(engine: Any) -> None:
     A task still PENDING in the logbook when an attempt begins never started (TaskFlow
     saves RUNNING before it executes one). In the job that first builds a connection,
     nothing such a task makes can exist yet: its creates skip the find that a resumed
-    task needs (``SiteTask.ran_before``). Not in any later job: a repair builds on what
+    task needs (``SiteTask.ran_before``); when no task had started, the attempt is the
+    job's first and every answer comes from it (``SiteTask.first_attempt``). Not in any
+    later job: a repair builds on what
     exists, and an activation may follow one whose revert left something behind.
     """
     atoms = tasks_of(engine)
     found = engine.storage.get_atoms_states([atom.name for atom in atoms])
+    first_attempt = all(state == states.PENDING for state, _ in found.values())
     for atom in atoms:
         atom.ran_before = found[atom.name][0] != states.PENDING
+        atom.first_attempt = first_attempt
 
 
 def role_of(task_name: str) -> str | None:

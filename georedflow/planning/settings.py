@@ -13,3 +13,4 @@ class PlanningSettings:
     route_target_asn: int = 64512
     dci_physnet: str = "dci"
     status_timeout: float = 120.0
+    survey_max_age: float = 60.0

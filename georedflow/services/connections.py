@@ -3,6 +3,7 @@
 import dataclasses
 import json
 import logging
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -159,6 +160,8 @@ class ConnectionService:
             state=ConnectionState.PENDING,
             options=body.options.stored(),
             selection=prepared.selection,
+            # The flow plans from these reads while they are young (tasks/plan.py).
+            surveys={"read_at": time.time(), **prepared.outcome["surveys"]},
             job_kind="create",
             idempotency=idempotency,
             endpoints=[

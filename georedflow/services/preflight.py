@@ -90,7 +90,13 @@ class Preflight:
             checks.append(_passed(role, sites[role], "addresses and identifiers are free"))
         made = resources_made(tech, request.mode)
         headroom = self._check_quota(sites, drivers, made, checks)
-        return {"plan": plan, "makes": made, "quota_headroom": headroom, "checks": checks}
+        return {
+            "plan": plan,
+            "makes": made,
+            "quota_headroom": headroom,
+            "checks": checks,
+            "surveys": surveys,
+        }
 
     def _check_quota(
         self,

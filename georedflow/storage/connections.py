@@ -342,6 +342,7 @@ class ConnectionRepository:
                 connection.parameters = parameters
             if plan is not None:
                 connection.plan = plan
+                connection.surveys = None  # spent: a later survey reads the sites
             for endpoint in connection.endpoints:
                 if cidrs and endpoint.role in cidrs:
                     endpoint.cidr = cidrs[endpoint.role]

@@ -107,6 +107,9 @@ class Connection(TimestampMixin, Base):
     leftovers: Mapped[list[Any]] = mapped_column(default=list)
     # How the remote site was chosen among candidates: [{"site", "chosen", "rank", "reason"}].
     selection: Mapped[list[Any] | None] = mapped_column(JSON)
+    # What the create's pre-flight read of each site, {"read_at": epoch seconds, role:
+    # survey}: the flow's first survey takes it while it is young; a plan clears it.
+    surveys: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     # The fencing token: every activation makes it one more. A primary acts only while its
     # epoch is the connection's, and renews its lease (heartbeats) until lease_expires_at.
     epoch: Mapped[int] = mapped_column(Integer, default=1)

@@ -62,6 +62,10 @@ class SiteTask(task.Task):  # type: ignore[misc]
     # state was PENDING when the attempt began): then nothing it makes can exist
     # yet, and a create needs no find first. True (look first) otherwise.
     ran_before: bool = True
+    # True in a create job's first attempt (no task had started when it began): every
+    # answer a task is given is the cloud's own, from this attempt. A check of what such
+    # an answer says needs no read-back (tasks/verify.py). False (read) otherwise.
+    first_attempt: bool = False
 
     def __init__(self, role: str, **kwargs: Any) -> None:
         self.role = role

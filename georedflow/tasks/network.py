@@ -25,7 +25,7 @@ class CreateNetwork(CreateResource):
         if plan.get("mtu"):
             attrs["mtu"] = plan["mtu"]
         network = self.ensure(driver, connection_id, attrs)
-        return summary(self.kind, network, "provider:segmentation_id")
+        return summary(self.kind, network, "provider:segmentation_id", "status")
 
 
 class CreateSubnet(CreateResource):

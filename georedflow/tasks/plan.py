@@ -1,6 +1,7 @@
 """Surveying both sites and planning the connection before anything is built."""
 
 import logging
+import time
 from typing import Any
 
 from georedflow.clouds.driver import SiteDriver
@@ -29,8 +30,20 @@ class SurveySite(SiteTask):
         self._needs = needs
         super().__init__(role)
 
-    def execute(self, driver: SiteDriver, repo: ConnectionRepository, connection_id: str) -> Any:
+    def execute(
+        self,
+        driver: SiteDriver,
+        repo: ConnectionRepository,
+        connection_id: str,
+        settings: PlanningSettings,
+    ) -> Any:
         connection = repo.get(connection_id)
+        kept = connection.surveys or {}
+        age = time.time() - kept.get("read_at", 0.0)
+        if not self.ran_before and self.role in kept and 0 <= age <= settings.survey_max_age:
+            # The create's pre-flight read this site moments ago; what other plans of
+            # georedflow took since is in the reservations PlanConnection reads.
+            return kept[self.role]
         site = connection.endpoint(self.role).site
         return survey_site(driver, site, connection.technology, self._needs)
 

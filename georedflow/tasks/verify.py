@@ -1,4 +1,9 @@
-"""Read-only checks that each side holds what was planned, in the state it should be."""
+"""Read-only checks that each side holds what was planned, in the state it should be.
+
+In a create job's first attempt the check is made on the create's own answer, given
+moments ago in this attempt: reading the resource back would tell nothing new. A
+resumed, taken-over or later job reads what the cloud holds now.
+"""
 
 from typing import Any
 
@@ -11,7 +16,7 @@ from georedflow.tasks.base import SiteTask
 
 class VerifyNetwork(SiteTask):
     def execute(self, driver: SiteDriver, plan: dict[str, Any], network: dict[str, Any]) -> None:
-        found = driver.get(Kind.NETWORK, network["id"])
+        found = network if self.first_attempt else driver.get(Kind.NETWORK, network["id"])
         if found is None or found.get("status") != "ACTIVE":
             status = found.get("status") if found else "gone"
             raise CloudError(f"network {network['id']} is {status}", site=driver.site)
@@ -31,7 +36,7 @@ class VerifyNetwork(SiteTask):
 
 class VerifySubnet(SiteTask):
     def execute(self, driver: SiteDriver, plan: dict[str, Any], subnet: dict[str, Any]) -> None:
-        found = driver.get(Kind.SUBNET, subnet["id"])
+        found = subnet if self.first_attempt else driver.get(Kind.SUBNET, subnet["id"])
         wanted = plan[self.role]["cidr"]
         if found is None or found.get("cidr") != wanted:
             cidr = found.get("cidr") if found else "gone"

@@ -117,3 +117,32 @@ def test_the_two_sites_are_built_in_parallel(georedflow: Harness) -> None:
             "id"
         ]
     )
+
+
+def test_a_first_ipsec_create_asks_each_site_only_what_it_cannot_know(
+    georedflow: Harness, lab: dict[str, Any]
+) -> None:
+    """Its pre-flight reads each site once; its flow then only writes and waits for the
+    VPN: no find before a create, no second survey, no read-back of what it made."""
+    since = {site: lab[site].last_seq() for site in ("east", "west")}
+    accepted = georedflow.create("ipsec", "east", "west")
+    job = georedflow.wait(accepted["job"]["id"])
+    assert job["state"] == "SUCCEEDED", job["error"]
+    shown = georedflow.client.get(f"/v1/connections/{accepted['connection']['id']}").json()
+
+    for site, role in (("east", "local"), ("west", "remote")):
+        seen = lab[site].requests(since=since[site])
+        first_write = next(i for i, r in enumerate(seen) if r["method"] != "GET")
+        survey = [r["path"] for r in seen[:first_write]]
+        assert len(survey) == len(set(survey)), survey  # each read once
+        assert "/v2.0/subnets" in survey  # the pre-flight looked for the CIDRs in use
+        build = seen[first_write:]
+        reads = [r["path"] for r in build if r["method"] == "GET"]
+        assert reads and all(p.startswith("/v2.0/vpn/ipsec-site-connections/") for p in reads)
+        posts = [r for r in build if r["method"] == "POST"]
+        assert len(posts) == len(shown[role]["resources"])  # one create per resource
+    georedflow.wait(
+        georedflow.client.delete(f"/v1/connections/{accepted['connection']['id']}").json()["job"][
+            "id"
+        ]
+    )

@@ -35,3 +35,15 @@ def test_only_tasks_still_pending_are_marked_as_never_run() -> None:
 
     ran = {task.name: task.ran_before for task in _tasks(flow)}
     assert ran == {"Step-local": True, "Step-remote": True, "Other-local": False}
+    assert not any(task.first_attempt for task in _tasks(flow))
+
+
+def test_an_attempt_in_which_no_task_had_started_is_the_first() -> None:
+    flow = linear_flow.Flow("f").add(Step("local"), Step("remote"))
+    engine: Any = taskflow.engines.load(flow)
+    engine.compile()
+    engine.prepare()
+
+    mark_never_ran(engine)
+
+    assert all(task.first_attempt and not task.ran_before for task in _tasks(flow))
