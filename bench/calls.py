@@ -24,6 +24,8 @@ CASES: dict[str, tuple[str, str, str, dict[str, Any]]] = {
     "vxlan": ("vxlan", "east", "west", {}),
     "gre": ("gre", "east", "west", {}),
     "ipsec": ("ipsec", "east", "west", {}),
+    # within [clouds] site_facts_max_age: the external networks are known
+    "ipsec again": ("ipsec", "east", "west", {}),
     "bgpvpn": ("bgpvpn", "east", "west", {}),
     "segments": ("segments", "cell1", "cell2", {}),
     "vxlan hot": ("vxlan", "east", "west", {"mode": "hot", "options": {"bandwidth_mbps": 50}}),
