@@ -36,7 +36,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from georedflow.clouds.driver import SiteDriver
@@ -64,6 +64,10 @@ MUTATING_CALLS = frozenset(
         "disconnect_l2_gateway",
     }
 )
+
+# The guard's read, built once: a statement's cache key is computed once per statement
+# object, and a guard runs in every writing transaction of a job.
+_ATTEMPTS = select(Job.attempts).where(Job.id == bindparam("job_id")).with_for_update()
 
 # Logbook writes TaskFlow's storage makes.
 LOGBOOK_WRITES = frozenset(
@@ -126,7 +130,7 @@ class Fence:
             raise RuntimeError(f"job {self._job_id}: guarded write before the attempt started")
         current = (
             session.connection()  # not session.execute: that would autoflush mid-flush
-            .execute(select(Job.attempts).where(Job.id == self._job_id).with_for_update())
+            .execute(_ATTEMPTS, {"job_id": self._job_id})
             .scalar()
         )
         if current != self.attempt:

@@ -44,22 +44,20 @@ class _CachedTablesConnection(impl_sqlalchemy.Connection):  # type: ignore[misc]
         self._metadata = backend.metadata
         self._tables = backend.tables
         self._converter = impl_sqlalchemy._Alchemist(self._tables)
+        self._update_atom = backend.update_atom
 
     def update_atom_details(self, atom_detail: Any) -> Any:
         """The parent's save, without its read: ``AtomDetail.merge`` takes state,
         intention, results, failures, meta and version from the new detail, so what it
         writes after reading is the new detail's ``to_dict()`` itself. Not written when
         only its progress moved since this process last wrote it."""
-        atomdetails = self._tables.atomdetails
         values = atom_detail.to_dict()
         if not self._backend.written.changed(atom_detail.uuid, values):
             return atom_detail
         try:
             with self._engine.begin() as conn:
                 updated = conn.execute(
-                    sa.update(atomdetails)
-                    .where(atomdetails.c.uuid == atom_detail.uuid)
-                    .values(values)
+                    self._update_atom, {**values, "atom_uuid": atom_detail.uuid}
                 ).rowcount
         except sa_exc.SQLAlchemyError:
             tf_exc.raise_with_cause(
@@ -138,6 +136,11 @@ class CachedTablesBackend(impl_sqlalchemy.SQLAlchemyBackend):  # type: ignore[mi
         self.metadata = sa.MetaData()
         self.tables = tables.fetch(self.metadata)
         self.written = _Written()
+        # Built once: its cache key is computed once, not at each of a task's saves.
+        atomdetails = self.tables.atomdetails
+        self.update_atom = sa.update(atomdetails).where(
+            atomdetails.c.uuid == sa.bindparam("atom_uuid")
+        )
 
     def get_connection(self) -> impl_sqlalchemy.Connection:
         conn = _CachedTablesConnection(self, upgrade_lock=self._upgrade_lock)

@@ -4,7 +4,7 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, case, delete, func, insert, select, update
+from sqlalchemy import Table, bindparam, case, delete, func, insert, select, update
 from sqlalchemy.orm import Session, joinedload, selectinload, sessionmaker
 
 from georedflow.exceptions import NotFound
@@ -18,6 +18,15 @@ from georedflow.storage.pagination import CREATED, Order, after_marker
 # needs updating.
 _TASKS = cast(Table, JobTask.__table__)
 _JOBS = cast(Table, Job.__table__)
+# Built once (a statement's cache key is computed once per statement object); the row's
+# new values are the parameters of each execution.
+_TASK_ROW = update(_TASKS).where(
+    _TASKS.c.job_id == bindparam("row_job_id"), _TASKS.c.name == bindparam("row_name")
+)
+_PROGRESS_COUNTS = select(
+    func.count(), func.sum(case((_TASKS.c.state == TaskState.SUCCESS, 1), else_=0))
+).where(_TASKS.c.job_id == bindparam("job_id"))
+_PROGRESS = update(_JOBS).where(_JOBS.c.id == bindparam("row_job_id"))
 
 
 class JobRepository:
@@ -130,9 +139,8 @@ class JobRepository:
             values["finished_at"] = at
         if error is not None:
             values["error"] = error
-        row = (_TASKS.c.job_id == job_id, _TASKS.c.name == name)
         with self._sessions.begin() as session:
-            changed = session.execute(update(_TASKS).where(*row).values(values))
+            changed = session.execute(_TASK_ROW, {"row_job_id": job_id, "row_name": name, **values})
             if not changed.rowcount:  # type: ignore[attr-defined]
                 session.add(JobTask(job_id=job_id, name=name, **values))
                 session.flush()
@@ -142,12 +150,9 @@ class JobRepository:
 
     @staticmethod
     def _update_progress(session: Session, job_id: str) -> None:
-        succeeded = func.sum(case((_TASKS.c.state == TaskState.SUCCESS, 1), else_=0))
-        total, done = session.execute(
-            select(func.count(), succeeded).where(_TASKS.c.job_id == job_id)
-        ).one()
+        total, done = session.execute(_PROGRESS_COUNTS, {"job_id": job_id}).one()
         progress = round((done or 0) / total, 3) if total else 0.0
-        session.execute(update(_JOBS).where(_JOBS.c.id == job_id).values(progress=progress))
+        session.execute(_PROGRESS, {"row_job_id": job_id, "progress": progress})
 
     def reconcile_tasks(
         self, job_id: str, states: Mapping[str, str], worker: str, at: datetime
