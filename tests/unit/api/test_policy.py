@@ -79,3 +79,26 @@ def test_the_sample_lists_every_rule_with_its_default() -> None:
 
     for rule in policy.list_rules():
         assert f'#"{rule.name}": "{rule.check_str}"' in sample, "run make sample-policy"
+
+
+def test_a_decision_is_remembered_until_the_rules_change(
+    enforcer: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    checked: list[str] = []
+    real = policy.Enforcer.enforce
+
+    def counting(self: policy.Enforcer, rule: str, *args: object, **kwargs: object) -> bool:
+        checked.append(rule)
+        return bool(real(self, rule, *args, **kwargs))
+
+    monkeypatch.setattr(policy.Enforcer, "enforce", counting)
+    for _ in range(3):
+        assert _allowed("reader", "job:show")
+    assert not _allowed("other", "job:show")
+    assert checked == ["job:show", "job:show"]  # once per caller, then remembered
+
+    enforcer.write_text('"job:show": "rule:member"\n')
+    policy.get_enforcer().load_rules(force_reload=True)
+
+    assert not _allowed("reader", "job:show")
+    assert checked == ["job:show", "job:show", "job:show"]
