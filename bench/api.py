@@ -7,12 +7,16 @@ Creates a throwaway PostgreSQL database, migrates it and seeds 10,000 connection
 (two sites, two endpoints each, one finished create job with its task rows),
 starts georedflow-api on it (noauth, the embedded job board, an empty clouds.yaml,
 the audit off: no GET needs a cloud) and a bare FastAPI app under uvicorn whose one
-route returns a constant connection-shaped document. Each is driven by
+route returns a constant connection-shaped document. Both are one process with the same
+server: uvicorn's defaults, so httptools and uvloop (uvicorn[standard], a dependency of
+georedflow); the bare app writes no access log, georedflow-api writes its line per
+request as it does in service. Each is driven by
 ``wrk -t2 -c50 -d10s``, a random id per request. Prints req/s, p50, p99 and the
 ratio to the bare route; asserts nothing about time. Drops the database at the end.
 """
 
 import argparse
+import importlib.util
 import json
 import secrets
 import shutil
@@ -30,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import uvicorn
 from fastapi import FastAPI
 from sqlalchemy import create_engine, insert, text
 from sqlalchemy.engine import make_url
@@ -320,6 +325,9 @@ def main() -> None:
     if shutil.which("wrk") is None:
         raise SystemExit("bench.api needs wrk: apt-get install -y wrk")
     bin_dir = Path(sys.executable).parent
+    # What uvicorn's "auto" resolves to, for both processes (the same interpreter).
+    fast = all(importlib.util.find_spec(name) for name in ("httptools", "uvloop"))
+    print(f"uvicorn {uvicorn.__version__}: {'httptools, uvloop' if fast else 'h11, asyncio'}")
     rows: list[tuple[str, Figures]] = []
     with tempfile.TemporaryDirectory() as tmp, database(args.url) as url:
         work = Path(tmp)
