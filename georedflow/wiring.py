@@ -34,6 +34,7 @@ from georedflow.storage.configs import ConfigRepository
 from georedflow.storage.connections import ConnectionRepository
 from georedflow.storage.deliveries import DeliveryQueue
 from georedflow.storage.jobs import JobRepository
+from georedflow.storage.reads import Reads
 from georedflow.storage.sites import SiteRepository
 from georedflow.storage.subscriptions import SubscriptionRepository
 
@@ -78,6 +79,7 @@ class Settings:
     task_threads: int = 16
     worker_name: str | None = None
     job_retention_days: float = 0.0  # 0: finished jobs are kept
+    read_connections: int = 4  # the API's reads: their own pool, as many reading at once
     notifications: NotificationSettings = field(default_factory=NotificationSettings)
 
 
@@ -186,6 +188,7 @@ class Application:
     site_service: SiteService
     connection_service: ConnectionService
     job_graphs: JobGraphs
+    reads: Reads  # the GETs of connections and jobs, on their own pool
     zookeeper: KazooClient | None = None
     auditor: Auditor | None = None  # started with the API (create_app's lifespan)
     failover: Periodic | None = None  # the leases' watch, started with the API too
@@ -224,6 +227,7 @@ class Application:
         if self.zookeeper is not None:
             self.zookeeper.stop()
             self.zookeeper.close()
+        self.reads.close()
         self.core.close()
 
 
@@ -258,6 +262,10 @@ def build(settings: Settings) -> Application:
         site_service=SiteService(core.sites, core.jobs, core.clouds, board),
         connection_service=connection_service,
         job_graphs=JobGraphs(core.runner),
+        reads=Reads(
+            db.make_read_engine(settings.database_url, settings.read_connections),
+            settings.read_connections,
+        ),
         zookeeper=client,
         failover=Periodic("failover", connection_service.fail_over_expired, FAILOVER_TICK),
         auditor=(

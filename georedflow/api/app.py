@@ -22,10 +22,10 @@ from georedflow.api import (
 )
 from georedflow.api.auth import KeystoneTokens
 from georedflow.api.limits import BodyLimit
+from georedflow.api.reading import AwaitedReads
 from georedflow.api.request_id import RequestId
 from georedflow.api.schemas import PROBLEM_RESPONSES
 from georedflow.storage.metrics import StateCollector
-from georedflow.storage.reads import Reads
 from georedflow.wiring import Application
 
 
@@ -68,7 +68,7 @@ def create_app(
     app.state.sites = application.sites
     app.state.connections = application.connections
     app.state.jobs = application.jobs
-    app.state.reads = Reads(application.core.sessions)
+    app.state.reads = AwaitedReads(application.reads)
     app.state.subscriptions = application.subscriptions
     app.state.destinations = application.destinations
     app.state.job_graphs = application.job_graphs

@@ -54,8 +54,8 @@ def create_connection(
     return schemas.ConnectionAccepted(connection=views.connection(connection), job=views.job(job))
 
 
-# The reads are ``async`` and hand only the database call to a thread: a ``def``
-# route goes to FastAPI's thread pool, and so does its response's validation after.
+# The reads are ``async`` and hand only the database call to a thread (api/reading.py):
+# a ``def`` route goes to FastAPI's thread pool, and so does its response's validation.
 
 
 @router.get("")
@@ -73,8 +73,7 @@ async def list_connections(
     marker: str | None = None,
 ) -> schemas.ConnectionList:
     enforce(caller, "connection:list")
-    found = await run_in_threadpool(
-        reads.connections,
+    found = await reads.connections(
         project_id=visible_project(caller),
         state=state,
         site=site,
@@ -93,7 +92,7 @@ async def show_connection(
     connection_id: str, reads: Shown, caller: CallerDep
 ) -> schemas.ConnectionOut:
     enforce(caller, "connection:show")
-    connection = await run_in_threadpool(reads.connection, connection_id)
+    connection = await reads.connection(connection_id)
     check_owner(caller, connection.project_id, f"connection '{connection_id}'")
     return views.connection(connection)
 

@@ -10,13 +10,13 @@ from fastapi import Depends, Header, Request
 from fastapi.concurrency import run_in_threadpool
 
 from georedflow.api.auth import NOAUTH, Caller, KeystoneTokens
+from georedflow.api.reading import AwaitedReads
 from georedflow.notifications.destinations import Destinations
 from georedflow.services.connections import ConnectionService
 from georedflow.services.job_graphs import JobGraphs
 from georedflow.services.sites import SiteService
 from georedflow.storage.connections import ConnectionRepository
 from georedflow.storage.jobs import JobRepository
-from georedflow.storage.reads import Reads
 from georedflow.storage.sites import SiteRepository
 from georedflow.storage.subscriptions import SubscriptionRepository
 
@@ -31,7 +31,7 @@ def _state(name: str):  # type: ignore[no-untyped-def]
 Sites = Annotated[SiteRepository, Depends(_state("sites"))]
 Connections = Annotated[ConnectionRepository, Depends(_state("connections"))]
 Jobs = Annotated[JobRepository, Depends(_state("jobs"))]
-Shown = Annotated[Reads, Depends(_state("reads"))]
+Shown = Annotated[AwaitedReads, Depends(_state("reads"))]
 Subscriptions = Annotated[SubscriptionRepository, Depends(_state("subscriptions"))]
 SiteActions = Annotated[SiteService, Depends(_state("site_service"))]
 ConnectionActions = Annotated[ConnectionService, Depends(_state("connection_service"))]

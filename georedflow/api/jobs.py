@@ -47,6 +47,6 @@ async def list_jobs(
 @router.get("/{job_id}")
 async def show_job(job_id: str, reads: Shown, caller: CallerDep) -> schemas.JobOut:
     enforce(caller, "job:show")
-    rows = await run_in_threadpool(reads.job, job_id)
+    rows = await reads.job(job_id)
     check_owner(caller, rows[0].project_id, f"job '{job_id}'")
     return views.job_rows(rows)

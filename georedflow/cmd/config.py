@@ -48,6 +48,7 @@ def wiring_settings(config: cfg.ConfigOpts) -> Settings:
     return Settings(
         database_url=config.database.connection,
         job_retention_days=config.database.job_retention_days,
+        read_connections=config.api.read_connections,
         secret_key_file=planning.secret_key_file,
         clouds_file=config.clouds.config_file,
         cloud_retries=RetryPolicy(

@@ -22,6 +22,17 @@ OPTS: list[cfg.Opt] = [
         min=1024,
         help="Larger request bodies are refused with 413 before they are read.",
     ),
+    cfg.IntOpt(
+        "read_connections",
+        default=4,
+        min=1,
+        help=(
+            "Database connections of the API's reads of connections and jobs, in a pool of "
+            "their own: as many such reads run at once, the others wait for a connection "
+            "(in the event loop, not in a thread each). More helps only as far as the "
+            "database and the API's one process (one core) keep up."
+        ),
+    ),
 ]
 
 

@@ -37,10 +37,14 @@ class Timeouts:
         )
 
 
-def make_engine(url: str, timeouts: Timeouts | None = None) -> Engine:
+def make_engine(
+    url: str, timeouts: Timeouts | None = None, *, pool: dict[str, Any] | None = None
+) -> Engine:
     """An engine for ``url``; for SQLite, the file's directory is created first.
 
     ``timeouts`` apply to PostgreSQL sessions only; SQLite has no such settings.
+    ``pool``: arguments of the connection pool instead of the defaults (and of a ping
+    on every checkout, for PostgreSQL).
     """
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
@@ -51,12 +55,25 @@ def make_engine(url: str, timeouts: Timeouts | None = None) -> Engine:
             # statement; appended to any the URL already carries.
             given = parsed.query.get("options")
             connect_args["options"] = f"{given} {options}" if isinstance(given, str) else options
-        return create_engine(url, pool_pre_ping=True, connect_args=connect_args)
+        pooling = pool if pool is not None else {"pool_pre_ping": True}
+        return create_engine(url, connect_args=connect_args, **pooling)
     if parsed.database and parsed.database != ":memory:":
         os.makedirs(os.path.dirname(os.path.abspath(parsed.database)), exist_ok=True)
-    engine = create_engine(url, connect_args={"timeout": 30})
+    engine = create_engine(url, connect_args={"timeout": 30}, **(pool or {}))
     event.listen(engine, "connect", _sqlite_pragmas)
     return engine
+
+
+def make_read_engine(url: str, connections: int) -> Engine:
+    """An engine for reads alone: autocommit, a pool of its own of ``connections``.
+
+    Its pool never opens more (no overflow): whoever reads through it bounds how many
+    read at once, instead of opening a connection (a PostgreSQL backend) for a burst and
+    closing it after. It pings no connection on checkout, a round trip for every read:
+    a read that finds its connection broken is run once more (``Reads``).
+    """
+    pool = {"pool_size": connections, "max_overflow": 0}
+    return make_engine(url, pool=pool).execution_options(isolation_level="AUTOCOMMIT")
 
 
 def _sqlite_pragmas(dbapi_connection, _record):  # type: ignore[no-untyped-def]

@@ -8,14 +8,15 @@ once, not once per endpoint; a job's rows are the job with each of its tasks. St
 one statement each: between two, a delete may commit (PostgreSQL's read committed).
 """
 
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
+from sqlalchemy import Connection as Conn
 from sqlalchemy import Engine, Row, Select, bindparam, select
-from sqlalchemy.orm import Session, aliased, sessionmaker
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session, aliased
 
 from georedflow.exceptions import NotFound
-from georedflow.storage import db
 from georedflow.storage.models import Connection, Endpoint, Job, JobTask, Site
 from georedflow.storage.pagination import CREATED, Order, after_marker
 
@@ -100,22 +101,41 @@ _JOB = (
 )
 
 
+T = TypeVar("T")
+
+
 class Reads:
-    """The API's reads: statements on a pooled connection that only reads (autocommit).
+    """The API's reads, on an engine of their own (``db.make_read_engine``).
 
     A Core connection, not a session: a session and the ORM's execution path cost a
     read more than its statement's own work, for rows that are plain tuples anyway.
     """
 
-    def __init__(self, sessions: sessionmaker[Session]) -> None:
-        self._reads = db.read_sessions(sessions)
-        bind = sessions.kw["bind"]
-        assert isinstance(bind, Engine)
-        self._engine = bind.execution_options(isolation_level="AUTOCOMMIT")
+    def __init__(self, engine: Engine, concurrency: int) -> None:
+        self.engine = engine
+        self.concurrency = concurrency  # the pool's connections: reads that run at once
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def _read(self, query: Callable[[Conn], T]) -> T:
+        """``query`` on a pooled connection, once more if that connection was broken (the
+        server restarted since): with no ping on checkout, that is how the pool learns
+        it. A broken connection invalidates the pool's older ones: the second try
+        connects afresh."""
+        try:
+            with self.engine.connect() as conn:
+                return query(conn)
+        except DBAPIError as error:
+            if not error.connection_invalidated:
+                raise
+        with self.engine.connect() as conn:
+            return query(conn)
 
     def connection(self, connection_id: str) -> Row[Any]:
-        with self._engine.connect() as conn:
-            row = conn.execute(_CONNECTION_BY_ID, {"connection_id": connection_id}).first()
+        row = self._read(
+            lambda conn: conn.execute(_CONNECTION_BY_ID, {"connection_id": connection_id}).first()
+        )
         if row is None:
             raise NotFound(f"connection '{connection_id}' does not exist")
         return row
@@ -152,14 +172,17 @@ class Reads:
                 .where((Site.name == site) | (Site.id == site))
             )
             query = query.where(Connection.id.in_(on_site))
-        with self._reads() as session:
-            query = after_marker(query, session, Connection, marker, "connection", order)
-            return session.execute(query.limit(limit)).all()
+
+        def page(conn: Conn) -> Sequence[Row[Any]]:
+            with Session(bind=conn) as session:  # the marker's row is read as a model
+                ordered = after_marker(query, session, Connection, marker, "connection", order)
+            return conn.execute(ordered.limit(limit)).all()
+
+        return self._read(page)
 
     def job(self, job_id: str) -> Sequence[Row[Any]]:
         """The job's rows, one per task (one with no task's columns when it has none)."""
-        with self._engine.connect() as conn:
-            rows = conn.execute(_JOB, {"job_id": job_id}).all()
+        rows = self._read(lambda conn: conn.execute(_JOB, {"job_id": job_id}).all())
         if not rows:
             raise NotFound(f"job '{job_id}' does not exist")
         return rows

@@ -89,10 +89,12 @@ READ = re.compile(r"\bFROM (connections|endpoints|sites|jobs|job_tasks)\b")
 def statements(application: Application) -> list[str]:
     seen: list[str] = []
 
-    @event.listens_for(application.engine, "before_cursor_execute")
     def _count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
         if READ.search(statement):
             seen.append(statement)
+
+    for engine in (application.engine, application.reads.engine):  # the reads have their own
+        event.listen(engine, "before_cursor_execute", _count)
 
     return seen
 
