@@ -37,7 +37,17 @@ _PATTERNS = [
 ]
 
 
+# Every pattern names one of the keys: a text that names none (an access line, most
+# lines) is returned as it is. Looked for in its casefolded form, which matches whatever
+# the patterns' (?i) does for these keys (none has an "i"): 2 us instead of 40 us of
+# case-insensitive regular expressions for an access line.
+_KEY_WORDS = tuple(_KEYS.split("|"))
+
+
 def mask(text: str) -> str:
+    folded = text.casefold()
+    if not any(word in folded for word in _KEY_WORDS):
+        return text
     for pattern in _PATTERNS:
         text = pattern.sub(lambda m: f"{m.group(1)}{MASK}{m.group(3)}", text)
     return text

@@ -100,3 +100,13 @@ def test_json_lines_name_the_job_connection_and_site_even_in_task_threads(
     assert SECRET not in text  # in messages and in the rendered traceback
     assert lines[1]["message"] == f"made it with psk={MASK}"
     assert "ValueError" in lines[3]["traceback"] and MASK in lines[3]["traceback"]
+
+
+def test_a_line_naming_no_secret_is_left_alone_and_any_spelling_of_one_is_masked() -> None:
+    line = '127.0.0.1:45262 - "GET /v1/connections/7edb0c02 HTTP/1.1" 200'
+    assert logs.mask(line) is line
+    # What the patterns' (?i) matches, the quick look must not miss: case, and the
+    # characters Unicode folds onto the keys' letters (long s, Kelvin sign).
+    assert logs.mask("PassWord=hunter2 \u017fecret=s1 p\u017f\u212a=k1") == (
+        "PassWord=*** \u017fecret=*** p\u017f\u212a=***"
+    )
