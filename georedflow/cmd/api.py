@@ -1,5 +1,6 @@
 """georedflow-api: serves the HTTP API (and, on the embedded default, runs the jobs)."""
 
+import gc
 import logging
 import sys
 from collections.abc import Sequence
@@ -44,6 +45,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"georedflow-api: {error}", file=sys.stderr)
         return 2
     LOG.info("serving on http://%s:%s", config.api.bind_host, config.api.bind_port)
+    # What exists now (modules, the app, its services: some 230,000 objects) lives as
+    # long as the process: frozen out of the collector's sight, its oldest generation's
+    # collections no longer walk it all again while a request waits (a list of 100
+    # connections, some 10,000 new objects, cost a third more CPU for them).
+    gc.collect()
+    gc.freeze()
     try:
         uvicorn.run(
             app,
