@@ -23,8 +23,8 @@ LABS=("${GEOREDFLOW_TEST_LAB_DIR:-$top/.lab/test}:${GEOREDFLOW_TEST_LAB_PORT_OFF
 [ $# -gt 0 ] && LABS=("${LABS[0]}")  # one process, one lab
 
 # What the first process runs, files or test ids (the second runs all the rest). Chosen
-# by their durations so that both take about as long (run 2026-12-02: 1,289 s and
-# 1,491 s; bgpvpn-create's 85 s then moved to the first).
+# by their durations so that both take about as long (run 2026-12-04: 1,070 s and
+# 1,295 s; l2gw-create's 47 s and segments-create's 41 s then moved to the first).
 FIRST=(
     tests/integration/test_crash_matrix.py
     tests/integration/test_workers.py
@@ -35,8 +35,9 @@ FIRST=(
     "tests/integration/test_fault_matrix.py::test_every_write_faulted_every_way[vxlan-cold-activate]"
     "tests/integration/test_fault_matrix.py::test_every_write_faulted_every_way[bgpvpn-create]"
     "tests/integration/test_fault_matrix.py::test_every_write_faulted_every_way[evpn-create]"
+    "tests/integration/test_fault_matrix.py::test_every_write_faulted_every_way[l2gw-create]"
+    "tests/integration/test_fault_matrix.py::test_every_write_faulted_every_way[segments-create]"
 )
-# l2gw-create runs in the second process, with the rest of the matrix.
 
 with_lab() {  # LAB CMD...: run CMD against LAB ("dir:port offset")
     local dir=${1%:*} offset=${1##*:}
