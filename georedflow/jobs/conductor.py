@@ -9,11 +9,14 @@ owner (see ``georedflow.jobs.fencing``).
 """
 
 import logging
+import threading
 from typing import Any
 
 from kazoo.client import KazooClient
 from taskflow.conductors.backends.impl_blocking import BlockingConductor
 from taskflow.jobs.backends.impl_zookeeper import ZookeeperJobBoard
+from taskflow.jobs.base import POSTED
+from taskflow.types.timing import Timeout
 
 from georedflow.jobs.fencing import Fence
 from georedflow.jobs.runner import JobRunner
@@ -24,6 +27,34 @@ LOG = logging.getLogger(__name__)
 OWNERSHIP_FRESH_FOR = 0.1
 
 
+class WakeOnPost(Timeout):  # type: ignore[misc]
+    """The conductor's idle wait, ended early when a job is posted to the board.
+
+    TaskFlow's conductor sleeps its wait timeout (0.5 s) whenever it found nothing to
+    claim, and nothing but a stop ends that sleep: a job posted to an idle worker
+    waited up to that long to be claimed. The board tells of each posting (its
+    notifier, from the board's own thread); ``posted`` ends the sleep then. Stopping
+    is TaskFlow's as before: ``interrupt`` sets the stop event, and wakes the sleep.
+    """
+
+    def __init__(self, value: float) -> None:
+        super().__init__(value)
+        self._woken = threading.Event()
+
+    def posted(self, *_args: Any) -> None:
+        self._woken.set()
+
+    def interrupt(self) -> None:
+        super().interrupt()
+        self._woken.set()
+
+    def wait(self) -> None:
+        # Cleared before the conductor looks at the board again, so a job posted after
+        # the wake is either seen by that look or wakes the next wait.
+        self._woken.wait(self.value)
+        self._woken.clear()
+
+
 class Conductor(BlockingConductor):  # type: ignore[misc]
     def __init__(
         self, runner: JobRunner, board: ZookeeperJobBoard, client: KazooClient, **kwargs: Any
@@ -32,6 +63,8 @@ class Conductor(BlockingConductor):  # type: ignore[misc]
         self._runner = runner
         self._board = board
         self._client = client
+        self._wait_timeout = WakeOnPost(self._wait_timeout.value)  # type: ignore[has-type]
+        board.notifier.register(POSTED, self._wait_timeout.posted)
 
     def still_owns(self, job: Any, session: Any) -> bool:
         try:
