@@ -25,11 +25,17 @@ LABS=("${GEOREDFLOW_TEST_LAB_DIR:-$top/.lab/test}:${GEOREDFLOW_TEST_LAB_PORT_OFF
 # What the first process runs, files or test ids (the second runs all the rest). Chosen
 # by their durations so that both take about as long (run 2026-12-04: 1,070 s and
 # 1,295 s; l2gw-create's 47 s and segments-create's 41 s then moved to the first).
+# Every test that talks to ZooKeeper runs in the first process: test_workers restarts
+# the one ZooKeeper both share, and a job posted from the other process meanwhile failed
+# (seen 2026-12-04: test_job_events' worker test got a 500, ConnectionLoss).
 FIRST=(
     tests/integration/test_crash_matrix.py
     tests/integration/test_workers.py
     tests/integration/test_zookeeper.py
     tests/integration/test_subscriptions_cluster.py
+    tests/integration/test_job_events.py
+    tests/integration/test_failover.py
+    tests/integration/test_upgrade_check.py
     tests/integration/test_postgres.py
     "tests/integration/test_fault_matrix.py::test_every_write_faulted_every_way[vxlan-hot-create]"
     "tests/integration/test_fault_matrix.py::test_every_write_faulted_every_way[vxlan-cold-activate]"
