@@ -262,10 +262,7 @@ def build(settings: Settings) -> Application:
         site_service=SiteService(core.sites, core.jobs, core.clouds, board),
         connection_service=connection_service,
         job_graphs=JobGraphs(core.runner),
-        reads=Reads(
-            db.make_read_engine(settings.database_url, settings.read_connections),
-            settings.read_connections,
-        ),
+        reads=Reads(settings.database_url, settings.read_connections),
         zookeeper=client,
         failover=Periodic("failover", connection_service.fail_over_expired, FAILOVER_TICK),
         auditor=(

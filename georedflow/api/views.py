@@ -57,28 +57,9 @@ def _document(
     item: Mapping[str, Any], local: dict[str, Any], remote: dict[str, Any]
 ) -> dict[str, Any]:
     """A connection's document from its fields (of a ``Connection``, or a row of reads)."""
-    return {
-        "id": item["id"],
-        "name": item["name"],
-        "mode": item["mode"],
-        "technology": item["technology"],
-        "scope": item["scope"],
-        "state": item["state"],
-        "local": local,
-        "remote": remote,
-        "parameters": item["parameters"],
-        "primary": item["primary_role"],
-        "findings": item["findings"],
-        "audited_at": item["audited_at"],
-        "job_id": item["job_id"],
-        "error": item["error"],
-        "leftovers": item["leftovers"],
-        "selection": item["selection"],
-        "epoch": item["epoch"],
-        "lease_expires_at": item["lease_expires_at"],
-        "created_at": item["created_at"],
-        "updated_at": item["updated_at"],
-    }
+    document = {name: item[name] for name in _FIELDS}
+    document["primary"] = document.pop("primary_role")
+    return {**document, "local": local, "remote": remote}
 
 
 def _connection(item: Connection) -> dict[str, Any]:

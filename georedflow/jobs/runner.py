@@ -72,8 +72,8 @@ def mark_never_ran(engine: Any) -> None:
     nothing such a task makes can exist yet: its creates skip the find that a resumed
     task needs (``SiteTask.ran_before``); when no task had started, the attempt is the
     job's first and every answer comes from it (``SiteTask.first_attempt``). Not in any
-    later job: a repair builds on what
-    exists, and an activation may follow one whose revert left something behind.
+    later job: a repair builds on what exists, and an activation may follow one whose
+    revert left something behind.
     """
     atoms = tasks_of(engine)
     found = engine.storage.get_atoms_states([atom.name for atom in atoms])

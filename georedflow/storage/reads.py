@@ -12,11 +12,12 @@ from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from sqlalchemy import Connection as Conn
-from sqlalchemy import Engine, Row, Select, bindparam, select
+from sqlalchemy import Row, Select, bindparam, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, aliased
 
 from georedflow.exceptions import NotFound
+from georedflow.storage import db
 from georedflow.storage.models import Connection, Endpoint, Job, JobTask, Site
 from georedflow.storage.pagination import CREATED, Order, after_marker
 
@@ -105,15 +106,16 @@ T = TypeVar("T")
 
 
 class Reads:
-    """The API's reads, on an engine of their own (``db.make_read_engine``).
+    """The API's reads of ``url``, on an engine of their own (``db.make_read_engine``)
+    whose pool holds ``concurrency`` connections: as many reads run at once.
 
     A Core connection, not a session: a session and the ORM's execution path cost a
     read more than its statement's own work, for rows that are plain tuples anyway.
     """
 
-    def __init__(self, engine: Engine, concurrency: int) -> None:
-        self.engine = engine
-        self.concurrency = concurrency  # the pool's connections: reads that run at once
+    def __init__(self, url: str, concurrency: int) -> None:
+        self.engine = db.make_read_engine(url, concurrency)
+        self.concurrency = concurrency
 
     def close(self) -> None:
         self.engine.dispose()

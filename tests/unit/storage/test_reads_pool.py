@@ -17,7 +17,7 @@ def reads(sqlite_url: str) -> Reads:
     migrate.upgrade(sqlite_url)
     with db.make_session_factory(db.make_engine(sqlite_url)).begin() as session:
         session.add(Job(id="job-1", kind="create", state="SUCCEEDED", progress=1.0))
-    return Reads(db.make_read_engine(sqlite_url, 2), 2)
+    return Reads(sqlite_url, 2)
 
 
 def test_the_pool_holds_as_many_connections_as_read_at_once(reads: Reads) -> None:
